@@ -1,0 +1,84 @@
+"""Test-set ELBO and the importance-weighted (IWAE) log-likelihood estimate."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from keras import ops
+
+from .losses import kl_divergence, log_normal_diag, log_standard_normal
+from .models import VAE
+from .validation import check_positive_int
+
+
+def _check_vae(model) -> None:
+    if not isinstance(model, VAE):
+        raise TypeError(f"model must be a vae_helpers.VAE, got {type(model).__name__}")
+
+
+def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0) -> dict[str, float]:
+    """Average reconstruction NLL, KL and ELBO (nats per example) over ``x``.
+
+    Uses one posterior sample per example (the usual unbiased estimate of E_q[log p(x|z)]);
+    the KL term is analytic. ``elbo = -(reconstruction + kl)`` regardless of the β used in training.
+    """
+    _check_vae(model)
+    x = model.check_inputs(x)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    rng = np.random.default_rng(seed)
+    recon, kl = [], []
+    for i in range(0, len(x), batch_size):
+        xb = x[i:i + batch_size]
+        z_mean, z_log_var = model.posterior(xb)
+        eps = rng.standard_normal(tuple(z_mean.shape)).astype(np.float32)
+        z = z_mean + ops.exp(0.5 * z_log_var) * eps
+        recon.append(-ops.convert_to_numpy(model.log_likelihood(xb, model.decoder(z, training=False))))
+        kl.append(ops.convert_to_numpy(kl_divergence(z_mean, z_log_var)))
+    r, k = float(np.mean(np.concatenate(recon))), float(np.mean(np.concatenate(kl)))
+    return {"reconstruction": r, "kl": k, "elbo": -(r + k)}
+
+
+def iwae_log_likelihood(model: VAE, x, k: int = 100, batch_size: int | None = None,
+                        seed: int = 0, per_example: bool = False):
+    r"""Importance-weighted estimate of log p(x) with ``k`` samples from q(z|x).
+
+    .. math:: \log p(x) \approx \log \frac1k \sum_{i=1}^k \frac{p(x|z_i)\,p(z)}{q(z_i|x)}
+
+    A lower bound in expectation that tightens as ``k`` grows (k = 1 is the ELBO).
+    Returns the mean over examples, or the per-example array when ``per_example=True``.
+    """
+    _check_vae(model)
+    x = model.check_inputs(x)
+    k = check_positive_int(k, "k")
+    if batch_size is None:
+        batch_size = max(1, 20000 // k)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(0, len(x), batch_size):
+        xb = x[i:i + batch_size]
+        b = len(xb)
+        z_mean, z_log_var = (ops.convert_to_numpy(t) for t in model.posterior(xb))
+        eps = rng.standard_normal((b, k, model.latent_dim)).astype(np.float32)
+        z = z_mean[:, None] + np.exp(0.5 * z_log_var)[:, None] * eps          # (b, k, d)
+        x_rep = np.repeat(xb, k, axis=0)                                       # (b*k, ...)
+        dec = model.decoder(z.reshape(b * k, -1), training=False)
+        log_px_z = ops.convert_to_numpy(model.log_likelihood(x_rep, dec)).reshape(b, k)
+        log_pz = ops.convert_to_numpy(log_standard_normal(z))
+        log_qz = ops.convert_to_numpy(log_normal_diag(z, z_mean[:, None], z_log_var[:, None]))
+        log_w = (log_px_z + log_pz - log_qz).astype(np.float64)
+        m = log_w.max(axis=1, keepdims=True)
+        out.append(m[:, 0] + np.log(np.exp(log_w - m).sum(axis=1)) - math.log(k))
+    values = np.concatenate(out)
+    return values if per_example else float(values.mean())
+
+
+def active_units(model: VAE, x, threshold: float = 0.01) -> int:
+    """Number of latent dimensions whose posterior mean varies across ``x`` (Cov_x E_q[z] > threshold).
+
+    Collapsed dimensions (posterior = prior for every input) carry no information.
+    """
+    _check_vae(model)
+    z_mean, _ = model.encode(x)
+    return int(np.sum(np.var(z_mean, axis=0) > threshold))

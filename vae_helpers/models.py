@@ -1,0 +1,238 @@
+"""The ``VAE`` and a plain ``Autoencoder`` as ``keras.Model`` subclasses.
+
+Both share one training loop (:class:`LatentModel.train_step`): a model only says how to
+compute its loss terms. Losses are in nats per example (summed over pixels, averaged over
+the batch), so numbers are comparable across notebooks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import keras
+import tensorflow as tf
+from keras import ops
+
+from .layers import Sampling
+from .losses import bernoulli_log_likelihood, gaussian_log_likelihood, kl_divergence, kl_divergence_per_dim
+from .validation import (as_float_array, check_likelihood, check_non_negative, check_positive_int,
+                         check_shape, check_unit_interval)
+
+DEFAULT_LOGVAR_RANGE = (-10.0, 10.0)
+
+
+class LatentModel(keras.Model):
+    """Shared machinery: likelihood, loss trackers, train/test steps, input checks.
+
+    Subclasses implement :meth:`loss_terms` returning a dict with ``loss``,
+    ``reconstruction_loss`` and ``kl_loss`` (batch means).
+    """
+
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, likelihood: str = "bernoulli",
+                 obs_sigma: float = 0.1, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(encoder, keras.Model) or not isinstance(decoder, keras.Model):
+            raise TypeError("encoder and decoder must be keras.Model instances")
+        self.encoder = encoder
+        self.decoder = decoder
+        self.likelihood = check_likelihood(likelihood)
+        self.obs_sigma = check_non_negative(obs_sigma, "obs_sigma")
+        if self.obs_sigma == 0:
+            raise ValueError("obs_sigma must be > 0")
+        self.latent_dim = int(decoder.inputs[0].shape[-1])
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.recon_tracker = keras.metrics.Mean(name="reconstruction_loss")
+        self.kl_tracker = keras.metrics.Mean(name="kl_loss")
+
+    def build(self, input_shape=None) -> None:
+        """Encoder and decoder are functional models, built at construction."""
+        self.built = True
+
+    # ---- likelihood -------------------------------------------------------------------------
+    def log_likelihood(self, x, decoder_output):
+        """log p(x | z) per example from the decoder's raw output."""
+        if self.likelihood == "bernoulli":
+            return bernoulli_log_likelihood(x, decoder_output)
+        return gaussian_log_likelihood(x, decoder_output, float(np.log(self.obs_sigma)))
+
+    def output_mean(self, decoder_output):
+        """E[x | z]: sigmoid of the logits (Bernoulli) or the mean itself (Gaussian)."""
+        return ops.sigmoid(decoder_output) if self.likelihood == "bernoulli" else decoder_output
+
+    # ---- training ---------------------------------------------------------------------------
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.recon_tracker, self.kl_tracker]
+
+    def loss_terms(self, x, training: bool = False) -> dict:
+        raise NotImplementedError
+
+    @staticmethod
+    def _inputs(data):
+        while isinstance(data, (tuple, list)):
+            data = data[0]
+        return data
+
+    def _record(self, terms: dict) -> dict:
+        self.loss_tracker.update_state(terms["loss"])
+        self.recon_tracker.update_state(terms["reconstruction_loss"])
+        self.kl_tracker.update_state(terms["kl_loss"])
+        return {m.name: m.result() for m in self.metrics}
+
+    def train_step(self, data):
+        x = self._inputs(data)
+        with tf.GradientTape() as tape:
+            terms = self.loss_terms(x, training=True)
+        grads = tape.gradient(terms["loss"], self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        return self._record(terms)
+
+    def test_step(self, data):
+        return self._record(self.loss_terms(self._inputs(data), training=False))
+
+    # ---- input checks -----------------------------------------------------------------------
+    def check_inputs(self, x, name: str = "x") -> np.ndarray:
+        """Validate a NumPy batch: finite, right shape, in [0, 1] for Bernoulli."""
+        arr = as_float_array(x, name)
+        check_shape(arr, tuple(self.encoder.inputs[0].shape[1:]), name)
+        if self.likelihood == "bernoulli":
+            check_unit_interval(arr, name)
+        return arr
+
+    def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
+        """``keras.Model.fit`` that validates NumPy inputs first (clear errors, no NaN losses)."""
+        if isinstance(x, np.ndarray):
+            x = self.check_inputs(x, "x")
+        if isinstance(validation_data, np.ndarray):
+            validation_data = (self.check_inputs(validation_data, "validation_data"),)
+        return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
+
+    # ---- inference helpers ------------------------------------------------------------------
+    def decode(self, z, batch_size: int = 1024) -> np.ndarray:
+        """Decode latent codes to E[x | z] (pixel probabilities for Bernoulli)."""
+        z = as_float_array(z, "z")
+        if z.shape[1:] != (self.latent_dim,):
+            raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}")
+        out = [ops.convert_to_numpy(self.output_mean(self.decoder(z[i:i + batch_size], training=False)))
+               for i in range(0, len(z), batch_size)]
+        return np.concatenate(out)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(),
+                "encoder": keras.saving.serialize_keras_object(self.encoder),
+                "decoder": keras.saving.serialize_keras_object(self.decoder),
+                "likelihood": self.likelihood, "obs_sigma": self.obs_sigma}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
+        config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="vae_helpers")
+class VAE(LatentModel):
+    r"""Variational autoencoder trained on the negative (β-weighted) ELBO.
+
+    loss = -E_q[log p(x|z)] + kl_weight * KL(q(z|x) || N(0, I))
+
+    ``beta`` is the target KL weight; ``kl_weight`` (a non-trainable variable) is what the
+    loss uses and what :class:`~vae_helpers.training.KLAnnealing` ramps up. The encoder's
+    log-variance is clamped to ``logvar_range`` (``None`` disables the clamp, as in the
+    training-instability notebook). ``free_bits`` (nats per latent dimension) stops the
+    optimiser from pushing a dimension's batch-average KL below that floor.
+    """
+
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, likelihood: str = "bernoulli",
+                 beta: float = 1.0, obs_sigma: float = 0.1,
+                 logvar_range: tuple[float, float] | None = DEFAULT_LOGVAR_RANGE,
+                 free_bits: float = 0.0, seed: int | None = None, **kwargs) -> None:
+        super().__init__(encoder, decoder, likelihood=likelihood, obs_sigma=obs_sigma, **kwargs)
+        self.beta = check_non_negative(beta, "beta")
+        self.free_bits = check_non_negative(free_bits, "free_bits")
+        if logvar_range is not None:
+            lo, hi = (float(v) for v in logvar_range)
+            if not lo < hi:
+                raise ValueError(f"logvar_range must be (low, high) with low < high, got {logvar_range}")
+            logvar_range = (lo, hi)
+        self.logvar_range = logvar_range
+        self.seed = seed
+        self.kl_weight = keras.Variable(self.beta, trainable=False, name="kl_weight", dtype="float32")
+        self.sampling = Sampling(seed=seed, name="sampling")
+
+    def posterior(self, x, training: bool = False):
+        """q(z|x) parameters ``(z_mean, z_log_var)`` with the log-variance clamp applied."""
+        z_mean, z_log_var = self.encoder(x, training=training)
+        if self.logvar_range is not None:
+            z_log_var = ops.clip(z_log_var, *self.logvar_range)
+        return z_mean, z_log_var
+
+    def call(self, x, training: bool = False):
+        """Reconstruction E[x|z]: z sampled when training, z = mu otherwise."""
+        z_mean, z_log_var = self.posterior(x, training=training)
+        z = self.sampling([z_mean, z_log_var]) if training else z_mean
+        return self.output_mean(self.decoder(z, training=training))
+
+    def loss_terms(self, x, training: bool = False) -> dict:
+        z_mean, z_log_var = self.posterior(x, training=training)
+        z = self.sampling([z_mean, z_log_var])
+        recon = -ops.mean(self.log_likelihood(x, self.decoder(z, training=training)))
+        kl = ops.mean(kl_divergence(z_mean, z_log_var))
+        kl_for_loss = kl
+        if self.free_bits > 0:
+            per_dim = ops.mean(kl_divergence_per_dim(z_mean, z_log_var), axis=0)
+            kl_for_loss = ops.sum(ops.maximum(per_dim, self.free_bits))
+        loss = recon + ops.cast(self.kl_weight, recon.dtype) * kl_for_loss
+        return {"loss": loss, "reconstruction_loss": recon, "kl_loss": kl}
+
+    def encode(self, x, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+        """Return the posterior means and log-variances of ``x`` as NumPy arrays."""
+        x = self.check_inputs(x)
+        parts = [self.posterior(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        return (np.concatenate([ops.convert_to_numpy(m) for m, _ in parts]),
+                np.concatenate([ops.convert_to_numpy(v) for _, v in parts]))
+
+    def reconstruct(self, x, sample: bool = False, seed: int = 0) -> np.ndarray:
+        """Decode the posterior mean of ``x`` (or one posterior sample when ``sample=True``)."""
+        z_mean, z_log_var = self.encode(x)
+        if sample:
+            z_mean = z_mean + np.exp(0.5 * z_log_var) * np.random.default_rng(seed).standard_normal(z_mean.shape)
+        return self.decode(z_mean)
+
+    def sample(self, n: int, temperature: float = 1.0, seed: int = 0) -> np.ndarray:
+        """Generate ``n`` new examples: z ~ N(0, temperature^2 I), x = E[x | z]."""
+        n = check_positive_int(n, "n")
+        temperature = check_non_negative(temperature, "temperature")
+        z = temperature * np.random.default_rng(seed).standard_normal((n, self.latent_dim))
+        return self.decode(z.astype(np.float32))
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "beta": self.beta, "logvar_range": self.logvar_range,
+                "free_bits": self.free_bits, "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="vae_helpers")
+class Autoencoder(LatentModel):
+    """A deterministic autoencoder with the same likelihood as the VAE, for comparisons.
+
+    Its encoder outputs one code tensor (``build_*_encoder(..., variational=False)``).
+    There is no KL term: ``kl_loss`` is reported as 0.
+    """
+
+    def call(self, x, training: bool = False):
+        return self.output_mean(self.decoder(self.encoder(x, training=training), training=training))
+
+    def loss_terms(self, x, training: bool = False) -> dict:
+        recon = -ops.mean(self.log_likelihood(x, self.decoder(self.encoder(x, training=training),
+                                                                  training=training)))
+        return {"loss": recon, "reconstruction_loss": recon, "kl_loss": ops.zeros_like(recon)}
+
+    def encode(self, x, batch_size: int = 1024) -> np.ndarray:
+        """Return the codes of ``x``."""
+        x = self.check_inputs(x)
+        return np.concatenate([ops.convert_to_numpy(self.encoder(x[i:i + batch_size], training=False))
+                               for i in range(0, len(x), batch_size)])
+
+    def reconstruct(self, x) -> np.ndarray:
+        """Decode the code of ``x``."""
+        return self.decode(self.encode(x))

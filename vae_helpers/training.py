@@ -1,0 +1,98 @@
+"""Training utilities: one ``train`` entry point, KL annealing and a compact progress printer."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+
+from .models import LatentModel, VAE
+from .validation import check_non_negative, check_positive_int
+
+
+@dataclass
+class TrainingRun:
+    """What :func:`train` returns: per-epoch history, wall time and throughput."""
+
+    history: dict[str, list[float]] = field(default_factory=dict)
+    seconds: float = 0.0
+    samples_per_second: float = 0.0
+
+    def last(self, key: str) -> float:
+        """The final epoch's value of ``key`` (e.g. ``"val_loss"``)."""
+        if key not in self.history:
+            raise KeyError(f"{key!r} not recorded; have {sorted(self.history)}")
+        return float(self.history[key][-1])
+
+
+class KLAnnealing(keras.callbacks.Callback):
+    """Linear KL warm-up: the KL weight grows from 0 to ``model.beta`` over ``warmup_epochs``.
+
+    Epoch e (0-based) uses weight ``beta * min(1, e / warmup_epochs)``, so epoch 0 trains
+    a plain autoencoder and the full ELBO is reached at epoch ``warmup_epochs``.
+    """
+
+    def __init__(self, warmup_epochs: int) -> None:
+        super().__init__()
+        self.warmup_epochs = check_positive_int(warmup_epochs, "warmup_epochs")
+        self.weights_used: list[float] = []
+
+    def on_epoch_begin(self, epoch: int, logs=None) -> None:
+        if not isinstance(self.model, VAE):
+            raise TypeError("KLAnnealing needs a vae_helpers.VAE")
+        weight = self.model.beta * min(1.0, epoch / self.warmup_epochs)
+        self.model.kl_weight.assign(weight)
+        self.weights_used.append(weight)
+
+
+class PrintProgress(keras.callbacks.Callback):
+    """Print one short line every ``every`` epochs (and at the last epoch)."""
+
+    def __init__(self, every: int = 5, keys: tuple[str, ...] = ("loss", "val_loss", "kl_loss")) -> None:
+        super().__init__()
+        self.every = check_positive_int(every, "every")
+        self.keys = keys
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        logs = logs or {}
+        last = epoch + 1 == self.params.get("epochs")
+        if (epoch + 1) % self.every == 0 or last or epoch == 0:
+            parts = [f"{k}={logs[k]:.2f}" for k in self.keys if k in logs]
+            print(f"epoch {epoch + 1:3d}: " + "  ".join(parts))
+
+
+def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size: int = 128,
+          learning_rate: float = 1e-3, callbacks: list | None = None, print_every: int | None = 5,
+          clipnorm: float | None = None, dataset=None) -> TrainingRun:
+    """Compile (Adam) if needed and fit ``model`` on ``x_train``; return a :class:`TrainingRun`.
+
+    ``x_val`` adds ``val_*`` entries to the history. ``dataset`` (a ``tf.data.Dataset``, e.g.
+    from :func:`vae_helpers.data.make_dataset`) replaces ``x_train`` batches when given.
+    ``epochs=0`` is allowed and returns an untrained model (useful to show that the
+    notebooks' self-checks fail without training).
+    """
+    if not isinstance(model, LatentModel):
+        raise TypeError(f"model must be a vae_helpers VAE or Autoencoder, got {type(model).__name__}")
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    learning_rate = check_non_negative(learning_rate, "learning_rate")
+    x_train = model.check_inputs(x_train, "x_train")
+    if not model.compiled:
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm))
+    cbs = list(callbacks or [])
+    if print_every:
+        cbs.append(PrintProgress(print_every))
+    if epochs == 0:
+        model(x_train[:1])  # build the weights so the model can be used and saved
+        return TrainingRun()
+    val = None if x_val is None else model.check_inputs(x_val, "x_val")
+    start = time.perf_counter()
+    hist = model.fit(dataset if dataset is not None else x_train, epochs=epochs,
+                     batch_size=None if dataset is not None else batch_size,
+                     validation_data=None if val is None else (val,), callbacks=cbs, verbose=0)
+    seconds = time.perf_counter() - start
+    return TrainingRun({k: [float(v) for v in vals] for k, vals in hist.history.items()},
+                       seconds, epochs * len(x_train) / seconds)

@@ -1,0 +1,71 @@
+"""Input checks shared by the public helpers: clear errors instead of silent NaNs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+LIKELIHOODS = ("bernoulli", "gaussian")
+
+
+def as_float_array(x: Any, name: str = "x", min_ndim: int = 2) -> np.ndarray:
+    """Convert ``x`` to a float32 array and check it is finite with at least ``min_ndim`` dims."""
+    try:
+        arr = np.asarray(x, dtype=np.float32)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be numeric array-like, got {type(x).__name__}") from err
+    if arr.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimensions (batch first), got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} contains {bad} NaN or infinite values")
+    return arr
+
+
+def check_unit_interval(x: np.ndarray, name: str = "x") -> None:
+    """Raise ValueError unless every value of ``x`` lies in [0, 1] (Bernoulli targets)."""
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if lo < 0.0 or hi > 1.0:
+        raise ValueError(
+            f"{name} must lie in [0, 1] for a Bernoulli likelihood, got values in [{lo:.3g}, {hi:.3g}]; "
+            "scale images by 1/255 or use likelihood='gaussian'"
+        )
+
+
+def check_shape(x: np.ndarray, expected: tuple[int | None, ...], name: str = "x") -> None:
+    """Raise ValueError unless ``x.shape[1:]`` matches ``expected`` (None matches any size)."""
+    got = tuple(x.shape[1:])
+    if len(got) != len(expected) or any(e is not None and e != g for e, g in zip(expected, got)):
+        raise ValueError(f"{name} has per-example shape {got}, expected {tuple(expected)}")
+
+
+def check_likelihood(name: str) -> str:
+    """Return the normalised likelihood name or raise ValueError listing the valid ones."""
+    if not isinstance(name, str):
+        raise TypeError(f"likelihood must be a string, got {type(name).__name__}")
+    key = name.strip().lower()
+    if key not in LIKELIHOODS:
+        raise ValueError(f"unknown likelihood {name!r}; choose one of {LIKELIHOODS}")
+    return key
+
+
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as int, raising TypeError/ValueError unless it is a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive int, got {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return int(value)
+
+
+def check_non_negative(value: Any, name: str) -> float:
+    """Return ``value`` as float, raising unless it is a finite number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be finite and >= 0, got {value}")
+    return value
