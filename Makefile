@@ -1,0 +1,36 @@
+# The VAE interview course. Two commands matter: `make lab` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NB     ?= notebooks
+PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider
+
+.PHONY: lab test unit notebooks outputs benchmark clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+lab: $(STAMP)              ## open the course in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)             ## unit tests + nbval over every notebook, in fast mode
+	VAE_FAST=1 $(PYTEST_NB) tests notebooks
+
+unit: $(STAMP)             ## unit tests only
+	VAE_FAST=1 $(BIN)/python -m pytest tests
+
+notebooks: $(STAMP)        ## nbval on one notebook or folder: make notebooks NB=notebooks/01_vae_principle.ipynb
+	VAE_FAST=1 $(PYTEST_NB) $(NB)
+
+outputs: $(STAMP)          ## re-execute in FULL mode and refresh committed outputs: make outputs [NB=path.ipynb]
+	env -u VAE_FAST $(BIN)/python tools/run_notebooks.py $(filter %.ipynb,$(NB))
+
+benchmark: $(STAMP)        ## vae_helpers vs a keras-io-style reference VAE
+	$(BIN)/python benchmarks/bench_training.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
