@@ -11,6 +11,28 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide TF C++ start-up chatter (no GPU etc.)
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with the C-level stderr silenced: its native start-up log lines
+    (oneDNN notice, "no CUDA drivers") ignore TF_CPP_MIN_LOG_LEVEL and clutter notebook outputs.
+    Python exceptions are unaffected: they are raised after stderr is restored."""
+    try:
+        saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # pragma: no cover - no real file descriptor 2
+        import tensorflow  # noqa: F401
+        return
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+_import_tensorflow_quietly()
+
+from . import plots  # noqa: E402,F401  (vh.plots.plot_*)
 from .builders import build_conv_decoder, build_conv_encoder, build_mlp_decoder, build_mlp_encoder  # noqa: E402
 from .config import is_fast, mode_name, pick, set_seed  # noqa: E402
 from .data import ImageData, binarize, load_digits, load_fashion_mnist, load_mnist, make_dataset  # noqa: E402
