@@ -63,14 +63,17 @@ class LatentModel(keras.Model):
     def metrics(self):
         return [self.loss_tracker, self.recon_tracker, self.kl_tracker]
 
-    def loss_terms(self, x, training: bool = False) -> dict:
+    def loss_terms(self, x, training: bool = False, condition=None) -> dict:
         raise NotImplementedError
 
     @staticmethod
-    def _inputs(data):
-        while isinstance(data, (tuple, list)):
-            data = data[0]
-        return data
+    def _unpack(data):
+        """Split a Keras batch into ``(x, condition)``; the condition is ``y`` when fitting ``fit(x, y)``."""
+        if isinstance(data, (tuple, list)):
+            x = data[0]
+            condition = data[1] if len(data) > 1 else None
+            return x, condition
+        return data, None
 
     def _record(self, terms: dict) -> dict:
         self.loss_tracker.update_state(terms["loss"])
@@ -79,15 +82,16 @@ class LatentModel(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
     def train_step(self, data):
-        x = self._inputs(data)
+        x, condition = self._unpack(data)
         with tf.GradientTape() as tape:
-            terms = self.loss_terms(x, training=True)
+            terms = self.loss_terms(x, training=True, condition=condition)
         grads = tape.gradient(terms["loss"], self.trainable_weights)
         self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
         return self._record(terms)
 
     def test_step(self, data):
-        return self._record(self.loss_terms(self._inputs(data), training=False))
+        x, condition = self._unpack(data)
+        return self._record(self.loss_terms(x, training=False, condition=condition))
 
     # ---- input checks -----------------------------------------------------------------------
     def check_inputs(self, x, name: str = "x") -> np.ndarray:
@@ -98,10 +102,19 @@ class LatentModel(keras.Model):
             check_unit_interval(arr, name)
         return arr
 
+    def check_condition(self, condition, n: int, name: str = "condition") -> np.ndarray:
+        """Validate a conditioning array (finite, one row per example); models without one reject it."""
+        raise TypeError(f"{type(self).__name__} takes no condition; use vae_helpers.conditional.ConditionalVAE")
+
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
-        """``keras.Model.fit`` that validates NumPy inputs first (clear errors, no NaN losses)."""
+        """``keras.Model.fit`` that validates NumPy inputs first (clear errors, no NaN losses).
+
+        ``y``, when given, is the *condition* of a conditional model (not a target).
+        """
         if isinstance(x, np.ndarray):
             x = self.check_inputs(x, "x")
+            if y is not None:
+                y = self.check_condition(y, len(x), "condition")
         if isinstance(validation_data, np.ndarray):
             validation_data = (self.check_inputs(validation_data, "validation_data"),)
         return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
@@ -174,10 +187,14 @@ class VAE(LatentModel):
         z = self.sampling([z_mean, z_log_var]) if training else z_mean
         return self.output_mean(self.decoder(z, training=training))
 
-    def loss_terms(self, x, training: bool = False) -> dict:
+    def loss_terms(self, x, training: bool = False, condition=None) -> dict:
         z_mean, z_log_var = self.posterior(x, training=training)
         z = self.sampling([z_mean, z_log_var])
         recon = -ops.mean(self.log_likelihood(x, self.decoder(z, training=training)))
+        return self._combine(recon, z_mean, z_log_var)
+
+    def _combine(self, recon, z_mean, z_log_var) -> dict:
+        """loss = reconstruction + kl_weight * KL (with the free-bits floor when set)."""
         kl = ops.mean(kl_divergence(z_mean, z_log_var))
         kl_for_loss = kl
         if self.free_bits > 0:
@@ -228,7 +245,7 @@ class Autoencoder(LatentModel):
     def call(self, x, training: bool = False):
         return self.output_mean(self.decoder(self.encoder(x, training=training), training=training))
 
-    def loss_terms(self, x, training: bool = False) -> dict:
+    def loss_terms(self, x, training: bool = False, condition=None) -> dict:
         recon = -ops.mean(self.log_likelihood(x, self.decoder(self.encoder(x, training=training),
                                                                   training=training)))
         return {"loss": recon, "reconstruction_loss": recon, "kl_loss": ops.zeros_like(recon)}

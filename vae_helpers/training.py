@@ -65,11 +65,14 @@ class PrintProgress(keras.callbacks.Callback):
 
 def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size: int = 128,
           learning_rate: float = 1e-3, callbacks: list | None = None, print_every: int | None = 5,
-          clipnorm: float | None = None, dataset=None) -> TrainingRun:
+          clipnorm: float | None = None, dataset=None, condition=None,
+          val_condition=None) -> TrainingRun:
     """Compile (Adam) if needed and fit ``model`` on ``x_train``; return a :class:`TrainingRun`.
 
     ``x_val`` adds ``val_*`` entries to the history. ``dataset`` (a ``tf.data.Dataset``, e.g.
     from :func:`vae_helpers.data.make_dataset`) replaces ``x_train`` batches when given.
+    ``condition``/``val_condition`` are the conditioning arrays of a conditional model
+    (:class:`vae_helpers.conditional.ConditionalVAE`), one row per example.
     ``epochs=0`` is allowed and returns an untrained model (useful to show that the
     notebooks' self-checks fail without training).
     """
@@ -80,19 +83,24 @@ def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size:
     batch_size = check_positive_int(batch_size, "batch_size")
     learning_rate = check_non_negative(learning_rate, "learning_rate")
     x_train = model.check_inputs(x_train, "x_train")
+    if condition is not None:
+        condition = model.check_condition(condition, len(x_train), "condition")
     if not model.compiled:
         model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm))
     cbs = list(callbacks or [])
     if print_every:
         cbs.append(PrintProgress(print_every))
     if epochs == 0:
-        model(x_train[:1])  # build the weights so the model can be used and saved
         return TrainingRun()
-    val = None if x_val is None else model.check_inputs(x_val, "x_val")
+    val = None
+    if x_val is not None:
+        val = (model.check_inputs(x_val, "x_val"),)
+        if val_condition is not None:
+            val += (model.check_condition(val_condition, len(val[0]), "val_condition"),)
     start = time.perf_counter()
-    hist = model.fit(dataset if dataset is not None else x_train, epochs=epochs,
+    hist = model.fit(dataset if dataset is not None else x_train, condition, epochs=epochs,
                      batch_size=None if dataset is not None else batch_size, shuffle=dataset is None,
-                     validation_data=None if val is None else (val,), callbacks=cbs, verbose=0)
+                     validation_data=val, callbacks=cbs, verbose=0)
     seconds = time.perf_counter() - start
     return TrainingRun({k: [float(v) for v in vals] for k, vals in hist.history.items()},
                        seconds, epochs * len(x_train) / seconds)
