@@ -22,6 +22,7 @@ import numpy as np
 from keras import ops
 
 from .losses import kl_divergence
+from .metrics import sampled_log_likelihoods
 from .models import VAE, LatentModel
 from .validation import check_positive_int
 
@@ -36,14 +37,8 @@ def _check_model(model, cls, what: str) -> None:
 
 def _sampled_log_likelihoods(model: VAE, xb: np.ndarray, n_samples: int, rng: np.random.Generator):
     """``log p(x|z_l)`` for ``z_l ~ q(z|x)``, shape ``(b, n_samples)``, plus the posterior parameters."""
-    z_mean, z_log_var = (ops.convert_to_numpy(t) for t in model.posterior(xb))
-    b = len(xb)
-    eps = rng.standard_normal((b, n_samples, model.latent_dim)).astype(np.float32)
-    z = z_mean[:, None] + np.exp(0.5 * z_log_var)[:, None] * eps                  # (b, L, d)
-    dec = model.decoder(z.reshape(b * n_samples, -1), training=False)
-    x_rep = np.repeat(xb, n_samples, axis=0)
-    log_px_z = ops.convert_to_numpy(model.log_likelihood(x_rep, dec)).reshape(b, n_samples)
-    return log_px_z.astype(np.float64), z_mean, z_log_var
+    log_px_z, _, z_mean, z_log_var = sampled_log_likelihoods(model, xb, n_samples, rng)
+    return log_px_z, z_mean, z_log_var
 
 
 def reconstruction_probability(model: VAE, x, n_samples: int = 10, batch_size: int = 250,
@@ -114,10 +109,9 @@ def reconstruction_error(model: LatentModel, x, kind: str = "nll", batch_size: i
     for i in range(0, len(x), batch_size):
         xb = x[i:i + batch_size]
         if isinstance(model, VAE):
-            code = model.posterior(xb)[0]
+            dec = model.decoder_output(model.posterior(xb)[0], x=xb)
         else:
-            code = model.encoder(xb, training=False)
-        dec = model.decoder(code, training=False)
+            dec = model.decoder(model.encoder(xb, training=False), training=False)
         if kind == "nll":
             err = -ops.convert_to_numpy(model.log_likelihood(xb, dec))
         else:

@@ -109,23 +109,17 @@ class ConditionalVAE(VAE):
             raise ValueError("ConditionalVAE needs a condition: train(model, x, condition=c) / fit(x, c)")
         return condition
 
-    def posterior(self, x, condition=None, training: bool = False):
-        z_mean, z_log_var = self.encoder([x, self._need(condition)], training=training)
-        if self.logvar_range is not None:
-            z_log_var = ops.clip(z_log_var, *self.logvar_range)
-        return z_mean, z_log_var
+    def encoder_inputs(self, x, condition=None):
+        return [x, self._need(condition)]
+
+    def decoder_output(self, z, condition=None, x=None, training: bool = False):
+        return self.decoder([z, self._need(condition)], training=training)
 
     def call(self, inputs, training: bool = False):
         x, condition = inputs
         z_mean, z_log_var = self.posterior(x, condition, training=training)
         z = self.sampling([z_mean, z_log_var]) if training else z_mean
-        return self.output_mean(self.decoder([z, condition], training=training))
-
-    def loss_terms(self, x, training: bool = False, condition=None) -> dict:
-        z_mean, z_log_var = self.posterior(x, condition, training=training)
-        z = self.sampling([z_mean, z_log_var])
-        recon = -ops.mean(self.log_likelihood(x, self.decoder([z, condition], training=training)))
-        return self._combine(recon, z_mean, z_log_var)
+        return self.output_mean(self.decoder_output(z, condition, training=training))
 
     def encode(self, x, condition=None, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
         """Posterior means and log-variances of ``x`` given its condition."""
@@ -141,8 +135,7 @@ class ConditionalVAE(VAE):
         if z.shape[1:] != (self.latent_dim,):
             raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}")
         c = self.check_condition(self._need(condition), len(z))
-        out = [ops.convert_to_numpy(self.output_mean(self.decoder([z[i:i + batch_size], c[i:i + batch_size]],
-                                                                  training=False)))
+        out = [ops.convert_to_numpy(self.output_mean(self.decoder_output(z[i:i + batch_size], c[i:i + batch_size])))
                for i in range(0, len(z), batch_size)]
         return np.concatenate(out)
 

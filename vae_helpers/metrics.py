@@ -17,39 +17,59 @@ def _check_vae(model) -> None:
         raise TypeError(f"model must be a vae_helpers.VAE, got {type(model).__name__}")
 
 
-def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0) -> dict[str, float]:
+def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition=None) -> dict[str, float]:
     """Average reconstruction NLL, KL and ELBO (nats per example) over ``x``.
 
     Uses one posterior sample per example (the usual unbiased estimate of E_q[log p(x|z)]);
     the KL term is analytic. ``elbo = -(reconstruction + kl)`` regardless of the β used in training.
+    ``condition`` is required for conditional models (one row per example).
     """
     _check_vae(model)
     x = model.check_inputs(x)
+    c = None if condition is None else model.check_condition(condition, len(x))
     batch_size = check_positive_int(batch_size, "batch_size")
     rng = np.random.default_rng(seed)
     recon, kl = [], []
     for i in range(0, len(x), batch_size):
-        xb = x[i:i + batch_size]
-        z_mean, z_log_var = model.posterior(xb)
+        xb, cb = x[i:i + batch_size], None if c is None else c[i:i + batch_size]
+        z_mean, z_log_var = model.posterior(xb, cb)
         eps = rng.standard_normal(tuple(z_mean.shape)).astype(np.float32)
         z = z_mean + ops.exp(0.5 * z_log_var) * eps
-        recon.append(-ops.convert_to_numpy(model.log_likelihood(xb, model.decoder(z, training=False))))
+        recon.append(-ops.convert_to_numpy(model.log_likelihood_given_z(xb, z, cb)))
         kl.append(ops.convert_to_numpy(kl_divergence(z_mean, z_log_var)))
     r, k = float(np.mean(np.concatenate(recon))), float(np.mean(np.concatenate(kl)))
     return {"reconstruction": r, "kl": k, "elbo": -(r + k)}
 
 
+def sampled_log_likelihoods(model: VAE, xb: np.ndarray, k: int, rng: np.random.Generator, condition=None):
+    """Draw ``k`` codes per example from q(z|x) and return ``(log p(x|z), z, z_mean, z_log_var)``.
+
+    ``log p(x|z)`` has shape ``(b, k)`` (float64) and ``z`` shape ``(b, k, d)``; shared by the IWAE
+    estimate and the anomaly scores so both use exactly the same sampling.
+    """
+    b = len(xb)
+    z_mean, z_log_var = (ops.convert_to_numpy(t) for t in model.posterior(xb, condition))
+    eps = rng.standard_normal((b, k, model.latent_dim)).astype(np.float32)
+    z = z_mean[:, None] + np.exp(0.5 * z_log_var)[:, None] * eps          # (b, k, d)
+    x_rep = np.repeat(xb, k, axis=0)                                       # (b*k, ...)
+    c_rep = None if condition is None else np.repeat(condition, k, axis=0)
+    log_px_z = ops.convert_to_numpy(model.log_likelihood_given_z(x_rep, z.reshape(b * k, -1), c_rep))
+    return log_px_z.reshape(b, k).astype(np.float64), z, z_mean, z_log_var
+
+
 def iwae_log_likelihood(model: VAE, x, k: int = 100, batch_size: int | None = None,
-                        seed: int = 0, per_example: bool = False):
+                        seed: int = 0, per_example: bool = False, condition=None):
     r"""Importance-weighted estimate of log p(x) with ``k`` samples from q(z|x).
 
     .. math:: \log p(x) \approx \log \frac1k \sum_{i=1}^k \frac{p(x|z_i)\,p(z)}{q(z_i|x)}
 
     A lower bound in expectation that tightens as ``k`` grows (k = 1 is the ELBO).
     Returns the mean over examples, or the per-example array when ``per_example=True``.
+    ``condition`` is required for conditional models (then it estimates log p(x | c)).
     """
     _check_vae(model)
     x = model.check_inputs(x)
+    c = None if condition is None else model.check_condition(condition, len(x))
     k = check_positive_int(k, "k")
     if batch_size is None:
         batch_size = max(1, 20000 // k)
@@ -57,17 +77,11 @@ def iwae_log_likelihood(model: VAE, x, k: int = 100, batch_size: int | None = No
     rng = np.random.default_rng(seed)
     out = []
     for i in range(0, len(x), batch_size):
-        xb = x[i:i + batch_size]
-        b = len(xb)
-        z_mean, z_log_var = (ops.convert_to_numpy(t) for t in model.posterior(xb))
-        eps = rng.standard_normal((b, k, model.latent_dim)).astype(np.float32)
-        z = z_mean[:, None] + np.exp(0.5 * z_log_var)[:, None] * eps          # (b, k, d)
-        x_rep = np.repeat(xb, k, axis=0)                                       # (b*k, ...)
-        dec = model.decoder(z.reshape(b * k, -1), training=False)
-        log_px_z = ops.convert_to_numpy(model.log_likelihood(x_rep, dec)).reshape(b, k)
+        cb = None if c is None else c[i:i + batch_size]
+        log_px_z, z, z_mean, z_log_var = sampled_log_likelihoods(model, x[i:i + batch_size], k, rng, cb)
         log_pz = ops.convert_to_numpy(log_standard_normal(z))
         log_qz = ops.convert_to_numpy(log_normal_diag(z, z_mean[:, None], z_log_var[:, None]))
-        log_w = (log_px_z + log_pz - log_qz).astype(np.float64)
+        log_w = log_px_z + log_pz - log_qz
         m = log_w.max(axis=1, keepdims=True)
         out.append(m[:, 0] + np.log(np.exp(log_w - m).sum(axis=1)) - math.log(k))
     values = np.concatenate(out)

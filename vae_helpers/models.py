@@ -174,23 +174,35 @@ class VAE(LatentModel):
         self.sampling = Sampling(seed=seed, name="sampling")
         self.built = True  # encoder and decoder are built functional models
 
-    def posterior(self, x, training: bool = False):
+    def encoder_inputs(self, x, condition=None):
+        """What the encoder is called on: ``x`` (conditional models add the condition)."""
+        return x
+
+    def posterior(self, x, condition=None, training: bool = False):
         """q(z|x) parameters ``(z_mean, z_log_var)`` with the log-variance clamp applied."""
-        z_mean, z_log_var = self.encoder(x, training=training)
+        z_mean, z_log_var = self.encoder(self.encoder_inputs(x, condition), training=training)
         if self.logvar_range is not None:
             z_log_var = ops.clip(z_log_var, *self.logvar_range)
         return z_mean, z_log_var
+
+    def decoder_output(self, z, condition=None, x=None, training: bool = False):
+        """Raw decoder output for codes ``z`` (logits or means); ``x`` is for teacher-forced decoders."""
+        return self.decoder(z, training=training)
+
+    def log_likelihood_given_z(self, x, z, condition=None, training: bool = False):
+        """log p(x | z [, c]) per example — the one place the metrics and the loss decode."""
+        return self.log_likelihood(x, self.decoder_output(z, condition, x=x, training=training))
 
     def call(self, x, training: bool = False):
         """Reconstruction E[x|z]: z sampled when training, z = mu otherwise."""
         z_mean, z_log_var = self.posterior(x, training=training)
         z = self.sampling([z_mean, z_log_var]) if training else z_mean
-        return self.output_mean(self.decoder(z, training=training))
+        return self.output_mean(self.decoder_output(z, x=x, training=training))
 
     def loss_terms(self, x, training: bool = False, condition=None) -> dict:
-        z_mean, z_log_var = self.posterior(x, training=training)
+        z_mean, z_log_var = self.posterior(x, condition, training=training)
         z = self.sampling([z_mean, z_log_var])
-        recon = -ops.mean(self.log_likelihood(x, self.decoder(z, training=training)))
+        recon = -ops.mean(self.log_likelihood_given_z(x, z, condition, training=training))
         return self._combine(recon, z_mean, z_log_var)
 
     def _combine(self, recon, z_mean, z_log_var) -> dict:
