@@ -121,14 +121,6 @@ class ConditionalVAE(VAE):
         z = self.sampling([z_mean, z_log_var]) if training else z_mean
         return self.output_mean(self.decoder_output(z, condition, training=training))
 
-    def encode(self, x, condition=None, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
-        """Posterior means and log-variances of ``x`` given its condition."""
-        x = self.check_inputs(x)
-        c = self.check_condition(self._need(condition), len(x))
-        parts = [self.posterior(x[i:i + batch_size], c[i:i + batch_size]) for i in range(0, len(x), batch_size)]
-        return (np.concatenate([ops.convert_to_numpy(m) for m, _ in parts]),
-                np.concatenate([ops.convert_to_numpy(v) for _, v in parts]))
-
     def decode(self, z, condition=None, batch_size: int = 1024) -> np.ndarray:
         """E[x | z, c] for each row of ``z`` and ``condition``."""
         z = as_float_array(z, "z")

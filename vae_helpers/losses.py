@@ -53,6 +53,20 @@ def gaussian_log_likelihood(x, mean, log_sigma=0.0):
     return _sum_per_example(-0.5 * ops.square(z) - log_sigma - 0.5 * LOG_2PI)
 
 
+def categorical_log_likelihood(targets, logits, pad_id: int = 0):
+    r"""log p(tokens | logits) summed over time steps, ignoring padding.
+
+    ``targets`` are integer ids ``(batch, time)``, ``logits`` ``(batch, time, vocab)``:
+    :math:`\sum_t [y_t \ne \text{pad}]\, \log\operatorname{softmax}(\ell_t)_{y_t}`.
+    """
+    logits = ops.convert_to_tensor(logits, dtype="float32")
+    targets = ops.cast(ops.convert_to_tensor(targets), "int32")
+    log_probs = ops.log_softmax(logits, axis=-1)
+    picked = ops.take_along_axis(log_probs, ops.expand_dims(targets, -1), axis=-1)[..., 0]
+    mask = ops.cast(ops.not_equal(targets, pad_id), "float32")
+    return ops.sum(picked * mask, axis=1)
+
+
 def log_normal_diag(z, mean, log_var):
     """log N(z | mean, diag(exp(log_var))), summed over the last axis."""
     return ops.sum(-0.5 * (LOG_2PI + log_var + ops.square(z - mean) * ops.exp(-log_var)), axis=-1)

@@ -13,7 +13,8 @@ import tensorflow as tf
 from keras import ops
 
 from .layers import Sampling
-from .losses import bernoulli_log_likelihood, gaussian_log_likelihood, kl_divergence, kl_divergence_per_dim
+from .losses import (bernoulli_log_likelihood, categorical_log_likelihood, gaussian_log_likelihood, kl_divergence,
+                     kl_divergence_per_dim)
 from .validation import (as_float_array, check_likelihood, check_non_negative, check_positive_int,
                          check_shape, check_unit_interval)
 
@@ -52,10 +53,14 @@ class LatentModel(keras.Model):
         """log p(x | z) per example from the decoder's raw output."""
         if self.likelihood == "bernoulli":
             return bernoulli_log_likelihood(x, decoder_output)
+        if self.likelihood == "categorical":  # x: target token ids aligned with the logits
+            return categorical_log_likelihood(x, decoder_output)
         return gaussian_log_likelihood(x, decoder_output, float(np.log(self.obs_sigma)))
 
     def output_mean(self, decoder_output):
-        """E[x | z]: sigmoid of the logits (Bernoulli) or the mean itself (Gaussian)."""
+        """E[x | z]: sigmoid of the logits (Bernoulli), softmax (categorical) or the mean (Gaussian)."""
+        if self.likelihood == "categorical":
+            return ops.softmax(decoder_output, axis=-1)
         return ops.sigmoid(decoder_output) if self.likelihood == "bernoulli" else decoder_output
 
     # ---- training ---------------------------------------------------------------------------
@@ -215,10 +220,12 @@ class VAE(LatentModel):
         loss = recon + ops.cast(self.kl_weight, recon.dtype) * kl_for_loss
         return {"loss": loss, "reconstruction_loss": recon, "kl_loss": kl}
 
-    def encode(self, x, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
-        """Return the posterior means and log-variances of ``x`` as NumPy arrays."""
+    def encode(self, x, condition=None, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+        """Return the posterior means and log-variances of ``x`` (given its condition, if any)."""
         x = self.check_inputs(x)
-        parts = [self.posterior(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        c = None if condition is None else self.check_condition(condition, len(x))
+        parts = [self.posterior(x[i:i + batch_size], None if c is None else c[i:i + batch_size])
+                 for i in range(0, len(x), batch_size)]
         return (np.concatenate([ops.convert_to_numpy(m) for m, _ in parts]),
                 np.concatenate([ops.convert_to_numpy(v) for _, v in parts]))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-LIKELIHOODS = ("bernoulli", "gaussian")
+LIKELIHOODS = ("bernoulli", "gaussian", "categorical")
 
 
 def as_float_array(x: Any, name: str = "x", min_ndim: int = 2) -> np.ndarray:
@@ -69,3 +69,20 @@ def check_non_negative(value: Any, name: str) -> float:
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be finite and >= 0, got {value}")
     return value
+
+
+def as_token_ids(x, vocab_size: int, length: int | None = None, name: str = "x") -> np.ndarray:
+    """Validate a batch of token ids: 2-D integers in [0, vocab_size), optional fixed length."""
+    arr = np.asarray(x)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array of token ids (batch, time), got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    if not np.issubdtype(arr.dtype, np.integer):
+        if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+            raise ValueError(f"{name} must hold integer token ids, got dtype {arr.dtype} with non-integer values")
+    if length is not None and arr.shape[1] != length:
+        raise ValueError(f"{name} has sequence length {arr.shape[1]}, expected {length}")
+    if arr.min() < 0 or arr.max() >= vocab_size:
+        raise ValueError(f"{name} token ids must lie in [0, {vocab_size}), got [{arr.min()}, {arr.max()}]")
+    return arr.astype(np.int32)
