@@ -25,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from .validation import as_float_array, check_non_negative, check_positive_int, check_shape, check_unit_interval
+from .validation import as_float_array, check_non_negative, check_positive_int, check_shape, check_unit_interval, validate_fit_arrays
 
 
 def _check_image_shape(shape: Sequence[int], name: str) -> tuple[int, int, int]:
@@ -214,10 +214,7 @@ class GAN(keras.Model):
 
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
         """``keras.Model.fit`` that validates NumPy inputs first and compiles with defaults if needed."""
-        if isinstance(x, np.ndarray):
-            x = self.check_inputs(x, "x")
-        if isinstance(validation_data, np.ndarray):
-            validation_data = (self.check_inputs(validation_data, "validation_data"),)
+        x, validation_data = validate_fit_arrays(self, x, validation_data)
         if not self.compiled:
             self.compile()
         return super().fit(x, y, *args, validation_data=validation_data, **kwargs)

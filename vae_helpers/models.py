@@ -16,7 +16,7 @@ from .layers import Sampling
 from .losses import (bernoulli_log_likelihood, categorical_log_likelihood, gaussian_log_likelihood, kl_divergence,
                      kl_divergence_per_dim)
 from .validation import (as_float_array, check_likelihood, check_non_negative, check_positive_int,
-                         check_shape, check_unit_interval)
+                         check_shape, check_unit_interval, validate_fit_arrays)
 
 DEFAULT_LOGVAR_RANGE = (-10.0, 10.0)
 
@@ -116,12 +116,9 @@ class LatentModel(keras.Model):
 
         ``y``, when given, is the *condition* of a conditional model (not a target).
         """
-        if isinstance(x, np.ndarray):
-            x = self.check_inputs(x, "x")
-            if y is not None:
-                y = self.check_condition(y, len(x), "condition")
-        if isinstance(validation_data, np.ndarray):
-            validation_data = (self.check_inputs(validation_data, "validation_data"),)
+        x, validation_data = validate_fit_arrays(self, x, validation_data)
+        if isinstance(x, np.ndarray) and y is not None:
+            y = self.check_condition(y, len(x), "condition")
         return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
 
     # ---- inference helpers ------------------------------------------------------------------

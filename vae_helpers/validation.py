@@ -86,3 +86,15 @@ def as_token_ids(x, vocab_size: int, length: int | None = None, name: str = "x")
     if arr.min() < 0 or arr.max() >= vocab_size:
         raise ValueError(f"{name} token ids must lie in [0, {vocab_size}), got [{arr.min()}, {arr.max()}]")
     return arr.astype(np.int32)
+
+
+def validate_fit_arrays(model, x, validation_data):
+    """Run ``model.check_inputs`` on NumPy training / validation arrays before ``keras.Model.fit``.
+
+    Shared by every model's ``fit`` so bad data fails with a clear message instead of a NaN loss.
+    """
+    if isinstance(x, np.ndarray):
+        x = model.check_inputs(x, "x")
+    if isinstance(validation_data, np.ndarray):
+        validation_data = (model.check_inputs(validation_data, "validation_data"),)
+    return x, validation_data
