@@ -66,3 +66,15 @@ def test_selectors():
         centroid_select(np.array([[np.nan, 0.0]]), 1)
     with pytest.raises(ValueError, match="shape"):
         centroid_select(np.zeros(3), 1)
+
+
+def test_unigram_nll():
+    from vae_helpers.text_metrics import unigram_nll
+    train = np.array([[2, 4, 4, 3, 0], [2, 4, 5, 3, 0]])
+    # counts over ids 1..5 after add-one: [1, 1, 3, 4, 2] -> total 11 (id 0 excluded)
+    nll = unigram_nll(train, np.array([[2, 4, 3, 0, 0]]), vocab_size=6)
+    assert nll[0] == pytest.approx(-np.log(4 / 11) - np.log(3 / 11))
+    with pytest.raises(ValueError, match="outside"):
+        unigram_nll(train, np.array([[2, 9]]), vocab_size=6)
+    with pytest.raises(ValueError, match="2-D"):
+        unigram_nll(train, np.array([2, 4]), vocab_size=6)

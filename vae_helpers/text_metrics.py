@@ -176,3 +176,25 @@ def longest_select(sentences: Sequence[str], k: int) -> np.ndarray:
     lengths = np.array([len(tokens(s)) for s in sentences])
     k = _check_k(k, len(lengths))
     return np.sort(np.argsort(-lengths, kind="stable")[:k])
+
+
+def unigram_nll(train_ids, ids, vocab_size: int) -> np.ndarray:
+    """Per-sequence NLL (nats) of ``ids[:, 1:]`` under a unigram model fitted on ``train_ids[:, 1:]``.
+
+    The baseline a text VAE's reconstruction term must beat: it knows word frequencies and nothing else.
+    Padding (id 0) is ignored; add-one smoothing over ids ``1 .. vocab_size - 1`` keeps unseen ids finite.
+    Sequences use the :class:`~vae_helpers.text.TextTokenizer` layout (``<s>`` first, so it is skipped).
+    """
+    vocab_size = check_positive_int(vocab_size, "vocab_size")
+    train, test = np.asarray(train_ids), np.asarray(ids)
+    for name, arr in (("train_ids", train), ("ids", test)):
+        if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.integer):
+            raise ValueError(f"{name} must be a 2-D integer array of token ids, got {arr.dtype} {arr.shape}")
+        if arr.size and (arr.min() < 0 or arr.max() >= vocab_size):
+            raise ValueError(f"{name} has ids outside [0, {vocab_size})")
+    counts = np.bincount(train[:, 1:].ravel(), minlength=vocab_size).astype(np.float64)
+    counts[0] = 0.0
+    counts[1:] += 1.0
+    logp = np.log(counts / counts.sum())
+    target = test[:, 1:]
+    return np.where(target > 0, -logp[target], 0.0).sum(axis=1)
