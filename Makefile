@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NB     ?= notebooks
-PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider
+JOBS   ?= 2             # parallel pytest workers (pytest-xdist); each notebook stays on one worker
+PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider \
+             -n $(JOBS) --dist loadfile --durations=40
 
 .PHONY: lab test unit notebooks outputs benchmark clean
 
