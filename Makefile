@@ -8,7 +8,7 @@ JOBS   ?= 2             # parallel pytest workers (pytest-xdist); each notebook 
 PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider \
              -n $(JOBS) --dist loadfile --durations=40
 
-.PHONY: lab test unit notebooks outputs benchmark clean
+.PHONY: lab test unit notebooks outputs site benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ notebooks: $(STAMP)        ## nbval on one notebook or folder: make notebooks NB
 
 outputs: $(STAMP)          ## re-execute in FULL mode and refresh committed outputs: make outputs [NB=path.ipynb]
 	env -u VAE_FAST $(BIN)/python tools/run_notebooks.py $(filter %.ipynb,$(NB))
+
+site: $(STAMP)             ## static HTML site in _site/: lessons, course map, errata, flashcards
+	$(BIN)/python tools/build_site.py --out _site
 
 benchmark: $(STAMP)        ## vae_helpers vs a keras-io-style reference VAE
 	$(BIN)/python benchmarks/bench_training.py

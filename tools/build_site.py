@@ -1,0 +1,134 @@
+"""Build the static course site from the committed notebooks: ``make site`` -> ``_site/``.
+
+Pages: ``index.html`` (course map), one page per lesson (nbconvert, outputs and figures
+embedded), ``errata.html`` (every error of the seed article, generated from the lessons'
+"What the original gets wrong" sections, each linking to the section) and ``flashcards.html``
+(each question, English and Chinese, with its interview summary). Runs offline; formulas are
+typeset by MathJax when the reader is online and shown as LaTeX source otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.filters import markdown2html
+
+ROOT = Path(__file__).resolve().parents[1]
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;line-height:1.5}
+nav.course{display:flex;gap:1.5em;padding:.6em 1em;background:#f3f4f6;border-radius:6px;margin:1em auto;max-width:1100px}
+table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.3em .6em;vertical-align:top}
+.card{border:1px solid #ddd;border-radius:8px;padding:.8em 1.2em;margin:1em 0}
+.zh{color:#555}
+"""
+
+
+@dataclass
+class Lesson:
+    number: int
+    path: Path
+    title: str
+    question_zh: str
+    errata_md: str
+    summary_md: str
+
+    @property
+    def page(self) -> str:
+        return self.path.with_suffix(".html").name
+
+
+def section(markdown: str, heading: str) -> str:
+    """The body of the ``## heading`` section of a markdown text (up to the next ``## ``)."""
+    m = re.search(rf"^## {re.escape(heading)}[^\n]*\n(.*?)(?=^## |\Z)", markdown, flags=re.M | re.S | re.I)
+    return m.group(1).strip() if m else ""
+
+
+def read_lesson(path: Path) -> Lesson:
+    nb = nbformat.read(path, as_version=4)
+    md = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    title = re.search(r"^# (.+)$", md, flags=re.M)
+    question = re.search(r"题目\s*\d+\s*[:：]\s*([^*\n]+)", md)
+    return Lesson(int(path.name[:2]), path, title.group(1).strip() if title else path.stem,
+                  question.group(1).strip() if question else "",
+                  section(md, "What the original gets wrong"), section(md, "Interview summary"))
+
+
+def _rewrite_links(body: str) -> str:
+    body = re.sub(r'href="(\d\d_[\w-]+)\.ipynb', r'href="\1.html', body)
+    return body.replace('href="../README.md#course-map"', 'href="index.html#course-map"')
+
+
+def _nav(lessons: list[Lesson], i: int | None) -> str:
+    links = ['<a href="index.html">Course map</a>', '<a href="errata.html">Errata</a>',
+             '<a href="flashcards.html">Flashcards</a>']
+    if i is not None:
+        if i > 0:
+            links.insert(0, f'<a href="{lessons[i - 1].page}">← {lessons[i - 1].number:02d}</a>')
+        if i + 1 < len(lessons):
+            links.append(f'<a href="{lessons[i + 1].page}">{lessons[i + 1].number:02d} →</a>')
+    return '<nav class="course">' + " ".join(links) + "</nav>"
+
+
+def _page(title: str, body: str, nav: str) -> str:
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style>"
+            "<script src='https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX-AMS_CHTML'>"
+            f"</script></head><body>{nav}{body}{nav}</body></html>")
+
+
+def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
+    out.mkdir(parents=True, exist_ok=True)
+    lessons = sorted((read_lesson(p) for p in notebooks), key=lambda l: l.number)
+    exporter = HTMLExporter(template_name="lab")
+    for i, lesson in enumerate(lessons):
+        body, _ = exporter.from_filename(str(lesson.path))
+        body = _rewrite_links(body).replace("<body", "<body data-course-page", 1)
+        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _nav(lessons, i), body, count=1)
+        body = body.replace("</body>", _nav(lessons, i) + "</body>", 1)
+        (out / lesson.page).write_text(body, encoding="utf-8")
+
+    rows = "".join(f"<tr><td>{l.number:02d}</td><td><a href='{l.page}'>{html.escape(l.title)}</a></td>"
+                   f"<td class='zh'>{html.escape(l.question_zh)}</td></tr>" for l in lessons)
+    index = ("<h1>Variational Autoencoders — an interview course you can run</h1>"
+             "<p>One lesson per question of a Chinese VAE interview article: a proper answer, what the original "
+             "gets wrong, corrected Keras 3 code, a measured experiment and self-checks.</p>"
+             "<p><a href='errata.html'>Errata of the original article</a> · "
+             "<a href='flashcards.html'>Interview flashcards</a></p>"
+             f"<h2 id='course-map'>Course map</h2><table><tr><th>#</th><th>Lesson</th><th>题目</th></tr>{rows}</table>")
+    (out / "index.html").write_text(_page("VAE course", index, _nav(lessons, None)), encoding="utf-8")
+
+    errata = "".join(
+        f"<div class='card'><h2>{l.number:02d} · <a href='{l.page}#What-the-original-gets-wrong'>"
+        f"{html.escape(l.title)}</a></h2><p class='zh'>{html.escape(l.question_zh)}</p>"
+        f"{_rewrite_links(markdown2html(l.errata_md))}</div>" for l in lessons if l.errata_md)
+    (out / "errata.html").write_text(_page("Errata", "<h1>Errata of the original article</h1>"
+                                           "<p>Generated from each lesson's “What the original gets wrong” section.</p>"
+                                           + errata, _nav(lessons, None)), encoding="utf-8")
+
+    cards = "".join(
+        f"<div class='card'><h2>{l.number:02d} · {html.escape(l.title.split('·', 1)[-1].strip())}</h2>"
+        f"<p class='zh'>{html.escape(l.question_zh)}</p>{_rewrite_links(markdown2html(l.summary_md))}"
+        f"<p><a href='{l.page}'>Open the lesson</a></p></div>" for l in lessons)
+    (out / "flashcards.html").write_text(_page("Flashcards", "<h1>Interview flashcards</h1>" + cards,
+                                               _nav(lessons, None)), encoding="utf-8")
+    return lessons
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default=str(ROOT / "_site"))
+    args = parser.parse_args(argv)
+    lessons = build(Path(args.out), sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    print(f"built {len(lessons)} lesson pages + index, errata, flashcards in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
