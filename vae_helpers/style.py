@@ -83,11 +83,12 @@ def digit_width(images) -> np.ndarray:
 
 
 def stroke_thickness(images, threshold: float = 0.5) -> np.ndarray:
-    """Mean stroke thickness in pixels per image: inked area / skeleton length, shape ``(n,)``.
+    """Mean stroke thickness in pixels per image: ink mass / skeleton length, shape ``(n,)``.
 
-    Pixels above ``threshold`` count as ink; the skeleton (``skimage.morphology.skeletonize``) is the
-    one-pixel-wide centre line, so area / length is the average width of the stroke. Images with no
-    ink get 0.
+    The skeleton (``skimage.morphology.skeletonize``) is the one-pixel-wide centre line of the pixels
+    above ``threshold`` times the image's own maximum (relative, so faint or blurry decoder outputs
+    still have a skeleton); the ink mass (sum of grey values) divided by its length is the average
+    width of the stroke. Images with no ink get 0.
     """
     from skimage.morphology import skeletonize
 
@@ -97,9 +98,11 @@ def stroke_thickness(images, threshold: float = 0.5) -> np.ndarray:
         raise ValueError(f"threshold must be a number in (0, 1), got {threshold!r}")
     out = np.zeros(len(imgs))
     for i, img in enumerate(imgs):
-        ink = img > threshold
-        length = int(skeletonize(ink).sum())
-        out[i] = ink.sum() / length if length else 0.0
+        peak = img.max()
+        if peak <= 0:
+            continue
+        length = int(skeletonize(img > threshold * peak).sum())
+        out[i] = img.sum() / length if length else 0.0
     return out
 
 
