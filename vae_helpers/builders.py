@@ -21,6 +21,22 @@ def _check_shape(shape: Sequence[int], name: str) -> tuple[int, ...]:
     return tuple(check_positive_int(s, f"{name} entry") for s in shape)
 
 
+def _check_upsampling(output_shape: Sequence[int], filters: Sequence[int]) -> tuple[int, int, int, int]:
+    """Validate an image output shape for ``len(filters)`` stride-2 upsampling blocks.
+
+    Returns ``(height, width, channels, factor)`` with ``factor = 2 ** len(filters)``.
+    """
+    output_shape = _check_shape(output_shape, "output_shape")
+    if len(output_shape) != 3:
+        raise ValueError(f"output_shape must be (height, width, channels), got {output_shape}")
+    height, width, channels = output_shape
+    factor = 2 ** len(filters)
+    if height % factor or width % factor:
+        raise ValueError(f"output height/width {height}x{width} must be divisible by {factor} "
+                         f"for {len(filters)} upsampling blocks")
+    return height, width, channels, factor
+
+
 def _heads(h, latent_dim: int, variational: bool):
     if variational:
         return [layers.Dense(latent_dim, name="z_mean")(h), layers.Dense(latent_dim, name="z_log_var")(h)]
@@ -79,15 +95,8 @@ def build_conv_decoder(latent_dim: int = 2, output_shape: Sequence[int] = (28, 2
 
     Height and width must be divisible by ``2 ** len(filters)``.
     """
-    output_shape = _check_shape(output_shape, "output_shape")
+    height, width, channels, factor = _check_upsampling(output_shape, filters)
     latent_dim = check_positive_int(latent_dim, "latent_dim")
-    if len(output_shape) != 3:
-        raise ValueError(f"output_shape must be (height, width, channels), got {output_shape}")
-    height, width, channels = output_shape
-    factor = 2 ** len(filters)
-    if height % factor or width % factor:
-        raise ValueError(f"output height/width {height}x{width} must be divisible by {factor} "
-                         f"for {len(filters)} upsampling blocks")
     inputs = keras.Input(shape=(latent_dim,), name="z")
     first = check_positive_int(filters[0], "filters") if filters else channels
     h = layers.Dense((height // factor) * (width // factor) * first, activation="relu")(inputs)

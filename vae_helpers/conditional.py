@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from .builders import _check_shape
+from .builders import _check_shape, _check_upsampling
 from .models import VAE
 from .validation import as_float_array, check_non_negative, check_positive_int, check_shape
 
@@ -57,15 +57,9 @@ def build_conditional_conv_decoder(latent_dim: int = 2, condition_shape: Sequenc
     decoder copy what c already says, e.g. the coarse structure of a low-res input); a vector
     condition is concatenated with z before the first Dense layer.
     """
-    output_shape = _check_shape(output_shape, "output_shape")
+    height, width, channels, factor = _check_upsampling(output_shape, filters)
     condition_shape = _check_shape(condition_shape, "condition_shape")
     latent_dim = check_positive_int(latent_dim, "latent_dim")
-    if len(output_shape) != 3:
-        raise ValueError(f"output_shape must be (height, width, channels), got {output_shape}")
-    height, width, channels = output_shape
-    factor = 2 ** len(filters)
-    if height % factor or width % factor:
-        raise ValueError(f"output height/width {height}x{width} must be divisible by {factor}")
     image_cond = len(condition_shape) == 3
     z_in = keras.Input(shape=(latent_dim,), name="z")
     c_in = keras.Input(shape=condition_shape, name="condition")
