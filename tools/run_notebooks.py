@@ -1,6 +1,9 @@
 """Execute notebooks in place and stamp them with a hash of their code cells.
 
 Usage: python tools/run_notebooks.py [notebooks/NN_*.ipynb ...]   (default: every notebook)
+       python tools/run_notebooks.py --timing [...]   execute in fast mode WITHOUT writing, and print a
+                                                     markdown table: fast-mode seconds next to the committed
+                                                     full-mode seconds (the README's timing table)
 
 Runs in *full* mode unless VAE_FAST=1 is set (committed outputs must come from full mode).
 The stamp (``metadata.vae_course``) records the code hash, the mode and the run time;
@@ -31,12 +34,14 @@ def code_hash(nb) -> str:
     return digest.hexdigest()
 
 
-def run(path: Path, timeout: int = 900) -> float:
+def run(path: Path, timeout: int = 900, write: bool = True) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
+    if not write:
+        return seconds
     nb.metadata["vae_course"] = {
         "code_sha256": code_hash(nb),
         "mode": "fast" if os.environ.get("VAE_FAST", "") in {"1", "true", "yes", "on"} else "full",
@@ -46,8 +51,28 @@ def run(path: Path, timeout: int = 900) -> float:
     return seconds
 
 
+def timing_table(paths: list[Path]) -> str:
+    """Run each notebook in fast mode (outputs discarded) and tabulate fast vs committed full seconds."""
+    os.environ["VAE_FAST"] = "1"
+    rows = ["| Notebook | fast mode (s) | full mode (s, committed run) |", "|---|---:|---:|"]
+    total = 0.0
+    for p in paths:
+        fast = run(p, write=False)
+        total += fast
+        full = nbformat.read(p, as_version=4).metadata.get("vae_course", {}).get("seconds", "–")
+        rows.append(f"| {p.stem} | {fast:.0f} | {full} |")
+        print(rows[-1], flush=True)
+    rows.append(f"| **total** | **{total:.0f}** | |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str]) -> int:
+    timing = "--timing" in argv
+    argv = [a for a in argv if a != "--timing"]
     paths = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if timing:
+        print(timing_table(paths))
+        return 0
     for p in paths:
         print(f"running {p.name} ...", flush=True)
         print(f"  done in {run(p):.0f} s", flush=True)
