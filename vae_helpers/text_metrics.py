@@ -195,6 +195,7 @@ def unigram_nll(train_ids, ids, vocab_size: int) -> np.ndarray:
     counts = np.bincount(train[:, 1:].ravel(), minlength=vocab_size).astype(np.float64)
     counts[0] = 0.0
     counts[1:] += 1.0
-    logp = np.log(counts / counts.sum())
+    logp = np.zeros(vocab_size)
+    logp[1:] = np.log(counts[1:] / counts.sum())
     target = test[:, 1:]
     return np.where(target > 0, -logp[target], 0.0).sum(axis=1)
