@@ -95,3 +95,16 @@ def test_clean_text_and_novelty():
     with pytest.raises(TypeError):
         td.novelty("anna", ["anna"])
     assert isinstance(td.novelty(np.array(["a"]), ["b"]), float)
+
+
+def test_bigram_log_likelihood_prefers_name_like_strings():
+    ref = ["anna", "hannah", "joanna", "ann", "nan"] * 5
+    good = td.bigram_log_likelihood(["anna", "nanna"], ref)
+    bad = td.bigram_log_likelihood(["xqzv", "jjjj"], ref)
+    assert good > bad and good < 0
+    with pytest.raises(ValueError, match="non-empty"):
+        td.bigram_log_likelihood([], ref)
+    with pytest.raises(ValueError, match="alpha"):
+        td.bigram_log_likelihood(["a"], ref, alpha=0)
+    with pytest.raises(TypeError):
+        td.bigram_log_likelihood("anna", ref)

@@ -242,3 +242,37 @@ def novelty(generated: Sequence[str], training: Sequence[str]) -> float:
         raise ValueError("generated is empty")
     seen = set(training)
     return float(np.mean([g not in seen for g in generated]))
+
+
+def bigram_log_likelihood(texts: Sequence[str], reference: Sequence[str], alpha: float = 1.0) -> float:
+    """Mean log-probability per character of ``texts`` under a character bigram model of ``reference``.
+
+    The bigram model (add-``alpha`` smoothing, start and end markers) is a cheap plausibility judge for
+    generated short strings: text that looks like the reference scores higher than random characters.
+    Returned in nats per character (end marker included), so strings of different lengths compare.
+    """
+    if isinstance(texts, str) or isinstance(reference, str):
+        raise TypeError("texts and reference must be lists of strings, not one string")
+    texts, reference = list(texts), list(reference)
+    if not texts or not reference:
+        raise ValueError("texts and reference must be non-empty")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0:
+        raise ValueError(f"alpha must be a number > 0, got {alpha!r}")
+    start, end = "\x02", "\x03"
+    chars = sorted({c for t in reference for c in t} | {end})
+    index = {c: i for i, c in enumerate(chars)}
+    rows = {c: i for i, c in enumerate([start] + chars)}
+    counts = np.full((len(rows), len(chars)), float(alpha))
+    for t in reference:
+        seq = start + t + end
+        for a, b in zip(seq, seq[1:]):
+            counts[rows[a], index[b]] += 1
+    log_p = np.log(counts / counts.sum(axis=1, keepdims=True))
+    unseen = float(np.log(alpha / (counts.sum(axis=1).max() + alpha)))  # characters never seen in reference
+    total, n_chars = 0.0, 0
+    for t in texts:
+        seq = start + t + end
+        for a, b in zip(seq, seq[1:]):
+            total += log_p[rows[a], index[b]] if a in rows and b in index else unseen
+            n_chars += 1
+    return total / n_chars
