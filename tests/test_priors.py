@@ -1,0 +1,145 @@
+"""Tests for vae_helpers.priors (mixture-of-Gaussians prior, VampPrior, prior-aware evaluation)."""
+
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+import vae_helpers as vh
+from vae_helpers.losses import log_standard_normal
+from vae_helpers.priors import (MixturePriorVAE, VampPriorVAE, aggregate_posterior_kl, evaluate_elbo_any_prior,
+                                iwae_log_likelihood_any_prior, log_prior, mixture_log_density,
+                                prior_log_density_grid, sample_prior)
+
+
+@pytest.fixture
+def binary_images(images):
+    return (images > 0.5).astype(np.float32)
+
+
+def _nets(latent_dim=3):
+    return (vh.build_mlp_encoder((8, 8, 1), latent_dim, hidden=(16,)),
+            vh.build_mlp_decoder(latent_dim, (8, 8, 1), hidden=(16,)))
+
+
+def _models(latent_dim=3):
+    vh.set_seed(0)
+    mog = MixturePriorVAE(*_nets(latent_dim), n_components=4, seed=0)
+    vh.set_seed(0)
+    vamp = VampPriorVAE(*_nets(latent_dim), n_pseudo=5, seed=0)
+    return mog, vamp
+
+
+def test_mixture_log_density_matches_scipy_and_standard_normal():
+    from scipy.stats import multivariate_normal
+
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((7, 2)).astype(np.float32)
+    means = rng.standard_normal((3, 2)).astype(np.float32)
+    log_vars = rng.normal(0, 0.3, (3, 2)).astype(np.float32)
+    w = np.array([0.2, 0.5, 0.3])
+    expected = np.log(sum(w[k] * multivariate_normal(means[k], np.diag(np.exp(log_vars[k]))).pdf(z) for k in range(3)))
+    got = ops.convert_to_numpy(mixture_log_density(z, means, log_vars, np.log(w).astype(np.float32)))
+    np.testing.assert_allclose(got, expected, rtol=1e-4)
+    one = mixture_log_density(z, np.zeros((1, 2), np.float32), np.zeros((1, 2), np.float32), np.zeros(1, np.float32))
+    np.testing.assert_allclose(ops.convert_to_numpy(one), ops.convert_to_numpy(log_standard_normal(z)), rtol=1e-5)
+
+
+def test_shapes_samples_and_prior(binary_images):
+    for model in _models():
+        assert model.sample(6).shape == (6, 8, 8, 1)
+        assert sample_prior(model, 6).shape == (6, 3)
+        assert ops.convert_to_numpy(model.log_prior(np.zeros((4, 2, 3), np.float32))).shape == (4, 2)
+        assert model.reconstruct(binary_images[:5]).shape == (5, 8, 8, 1)
+    mog, vamp = _models()
+    means, log_vars, log_w = vamp.prior_parameters()
+    assert tuple(means.shape) == (5, 3) and tuple(log_w.shape) == (5,)
+    assert len(mog.trainable_weights) == len(vh.VAE(*_nets()).trainable_weights) + 3
+
+
+def test_single_standard_component_reproduces_the_standard_vae(binary_images):
+    vh.set_seed(0)
+    enc, dec = _nets()
+    mog = MixturePriorVAE(enc, dec, n_components=1, init_scale=0.0)
+    plain = vh.VAE(enc, dec)
+    mc = evaluate_elbo_any_prior(mog, binary_images, n_samples=400)
+    exact = vh.evaluate_elbo(plain, binary_images)
+    assert mc["kl"] == pytest.approx(exact["kl"], rel=0.05, abs=0.05)
+    np.testing.assert_allclose(iwae_log_likelihood_any_prior(mog, binary_images[:8], k=5, per_example=True),
+                               vh.iwae_log_likelihood(plain, binary_images[:8], k=5, per_example=True), rtol=1e-5)
+
+
+def test_plain_vae_evaluation_matches_vae_helpers(tiny_vae, binary_images):
+    assert evaluate_elbo_any_prior(tiny_vae, binary_images)["elbo"] == pytest.approx(
+        vh.evaluate_elbo(tiny_vae, binary_images)["elbo"], rel=1e-6)
+    assert iwae_log_likelihood_any_prior(tiny_vae, binary_images, k=7) == pytest.approx(
+        vh.iwae_log_likelihood(tiny_vae, binary_images, k=7), rel=1e-6)
+    np.testing.assert_allclose(ops.convert_to_numpy(log_prior(tiny_vae, np.ones((2, 3), np.float32))),
+                               ops.convert_to_numpy(log_standard_normal(np.ones((2, 3), np.float32))))
+
+
+def test_short_training_lowers_the_loss_and_moves_the_prior(binary_images):
+    for model in _models():
+        if isinstance(model, VampPriorVAE):
+            model.init_pseudo_inputs(binary_images, seed=0)
+        before = evaluate_elbo_any_prior(model, binary_images)["elbo"]
+        prior_before = [ops.convert_to_numpy(t).copy() for t in model.prior_parameters()[:2]]
+        run = vh.train(model, binary_images, binary_images[:16], epochs=15, batch_size=16, learning_rate=3e-3,
+                       print_every=None)
+        assert run.history["loss"][-1] < run.history["loss"][0]
+        assert evaluate_elbo_any_prior(model, binary_images)["elbo"] > before + 1.0
+        prior_after = [ops.convert_to_numpy(t) for t in model.prior_parameters()[:2]]
+        assert not np.allclose(prior_before[0], prior_after[0])
+
+
+def test_save_load_round_trip(binary_images, tmp_path):
+    for model in _models():
+        vh.train(model, binary_images, epochs=2, batch_size=16, print_every=None)
+        path = tmp_path / f"{type(model).__name__}.keras"
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        assert type(loaded) is type(model)
+        for a, b in zip(model.prior_parameters(), loaded.prior_parameters()):
+            np.testing.assert_allclose(ops.convert_to_numpy(a), ops.convert_to_numpy(b), atol=1e-6)
+        np.testing.assert_allclose(loaded.sample(4, seed=2), model.sample(4, seed=2), atol=1e-5)
+
+
+def test_aggregate_posterior_kl_and_grid(tiny_vae, binary_images):
+    mog, _ = _models(latent_dim=2)
+    for direction in ("prior_to_aggregate", "aggregate_to_prior"):
+        value = aggregate_posterior_kl(tiny_vae, binary_images, n_samples=200, direction=direction)
+        assert np.isfinite(value)
+    xs, ys, logp = prior_log_density_grid(mog, lim=3.0, n=20)
+    assert logp.shape == (20, 20) and xs[0] == -3.0 and np.all(np.isfinite(logp))
+    # a prior that equals the aggregate posterior has (almost) zero KL: a VampPrior whose pseudo-inputs are the data
+    vh.set_seed(0)
+    vamp = VampPriorVAE(*_nets(2), n_pseudo=len(binary_images), seed=0)
+    vamp.init_pseudo_inputs(binary_images, smoothing=1e-6)
+    assert abs(aggregate_posterior_kl(vamp, binary_images, n_samples=500)) < 0.05
+
+
+def test_bad_inputs(tiny_vae, binary_images):
+    enc, dec = _nets()
+    with pytest.raises(ValueError, match="free_bits"):
+        MixturePriorVAE(enc, dec, free_bits=0.5)
+    with pytest.raises(ValueError, match="n_components"):
+        MixturePriorVAE(enc, dec, n_components=0)
+    with pytest.raises(TypeError, match="learn_weights"):
+        MixturePriorVAE(enc, dec, learn_weights="yes")
+    with pytest.raises(TypeError, match="n_pseudo"):
+        VampPriorVAE(enc, dec, n_pseudo=2.5)
+    vamp = VampPriorVAE(enc, dec, n_pseudo=5)
+    with pytest.raises(ValueError, match="at least n_pseudo"):
+        vamp.init_pseudo_inputs(binary_images[:3])
+    with pytest.raises(ValueError, match="smoothing"):
+        vamp.init_pseudo_inputs(binary_images, smoothing=1.0)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        vamp.init_pseudo_inputs(binary_images * 3)
+    with pytest.raises(TypeError, match="vae_helpers.VAE"):
+        evaluate_elbo_any_prior("model", binary_images)
+    with pytest.raises(ValueError, match="direction"):
+        aggregate_posterior_kl(tiny_vae, binary_images, direction="sideways")
+    with pytest.raises(ValueError, match="2-D latent"):
+        prior_log_density_grid(tiny_vae)
+    with pytest.raises(ValueError, match="k must be"):
+        iwae_log_likelihood_any_prior(tiny_vae, binary_images, k=0)
