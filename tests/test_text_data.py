@@ -108,3 +108,10 @@ def test_bigram_log_likelihood_prefers_name_like_strings():
         td.bigram_log_likelihood(["a"], ref, alpha=0)
     with pytest.raises(TypeError):
         td.bigram_log_likelihood("anna", ref)
+
+
+def test_dialog_pairs_skip_malformed_conversations():
+    from vae_helpers.text_data import load_dialog_pairs
+
+    pairs = load_dialog_pairs(n=100000)
+    assert all(len(a) > 1 or len(b) > 1 for a, b in pairs), "single-character pairs leaked in"

@@ -121,10 +121,24 @@ def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
     return lessons
 
 
+def course_map_markdown(lessons: list[Lesson]) -> str:
+    """The README's course-map table, generated from the notebooks' titles and quoted questions."""
+    rows = ["| # | Lesson | Seed question |", "|---|---|---|"]
+    for l in lessons:
+        title = l.title.split("·", 1)[-1].strip()
+        rows.append(f"| {l.number:02d} | [{title}](notebooks/{l.path.name}) | 题目 {l.number}：{l.question_zh} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "_site"))
+    parser.add_argument("--course-map", action="store_true", help="print the README course map and exit")
     args = parser.parse_args(argv)
+    if args.course_map:
+        print(course_map_markdown(sorted((read_lesson(p) for p in sorted((ROOT / "notebooks").glob(
+            "[0-9][0-9]_*.ipynb"))), key=lambda l: l.number)))
+        return 0
     lessons = build(Path(args.out), sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
     print(f"built {len(lessons)} lesson pages + index, errata, flashcards in {args.out}")
     return 0

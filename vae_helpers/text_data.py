@@ -195,6 +195,8 @@ def load_dialog_pairs(n: int | None = None, seed: int = 0) -> list[tuple[str, st
         with open(path, encoding="utf-8") as fh:
             doc = yaml.safe_load(fh) or {}
         for conv in doc.get("conversations", []) or []:
+            if not isinstance(conv, (list, tuple)):  # a malformed entry (a bare string) is not a dialog
+                continue
             turns = [clean_text(str(t)) for t in conv if t is not None]
             pairs.extend((a, b) for a, b in zip(turns, turns[1:]) if a and b)
     idx = _subsample_indices(len(pairs), n, seed)
