@@ -143,3 +143,20 @@ def test_bad_inputs(tiny_vae, binary_images):
         prior_log_density_grid(tiny_vae)
     with pytest.raises(ValueError, match="k must be"):
         iwae_log_likelihood_any_prior(tiny_vae, binary_images, k=0)
+
+
+def test_shared_metrics_use_a_learned_prior():
+    import numpy as np
+
+    import vae_helpers as vh
+    from vae_helpers.priors import MixturePriorVAE
+
+    vh.set_seed(0)
+    model = MixturePriorVAE(vh.build_mlp_encoder((8, 8, 1), 2, (8,)), vh.build_mlp_decoder(2, (8, 8, 1), (8,)),
+                            n_components=3)
+    assert not model.has_standard_prior and vh.VAE(model.encoder, model.decoder).has_standard_prior
+    x = np.random.default_rng(0).random((20, 8, 8, 1)).astype(np.float32)
+    z = np.random.default_rng(1).standard_normal((5, 2)).astype(np.float32)
+    plain = vh.VAE(model.encoder, model.decoder)
+    assert not np.allclose(np.asarray(model.log_prior(z)), np.asarray(plain.log_prior(z)))
+    assert np.isfinite(vh.evaluate_elbo(model, x)["kl"]) and np.isfinite(vh.iwae_log_likelihood(model, x, k=5))

@@ -67,3 +67,19 @@ def test_train_with_dataset(tiny_vae, images):
     ds = vh.make_dataset(images, batch_size=16, dynamic_binarization=True)
     run = vh.train(tiny_vae, images, epochs=2, dataset=ds, print_every=None)
     assert len(run.history["loss"]) == 2
+
+
+def test_train_step_adds_layer_weight_penalties(images):
+    import keras
+
+    def trained_kernel_norm(l2):
+        vh.set_seed(0)
+        x = keras.Input((8, 8, 1))
+        h = keras.layers.Dense(16, activation="relu", kernel_regularizer=keras.regularizers.L2(l2))(
+            keras.layers.Flatten()(x))
+        enc = keras.Model(x, [keras.layers.Dense(2)(h), keras.layers.Dense(2)(h)])
+        model = vh.VAE(enc, vh.build_mlp_decoder(2, (8, 8, 1), (16,)))
+        vh.train(model, images, epochs=10, batch_size=16, learning_rate=0.02, print_every=None)
+        return float(np.linalg.norm(enc.layers[2].get_weights()[0]))
+
+    assert trained_kernel_norm(10.0) < 0.5 * trained_kernel_norm(0.0)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from keras import ops
 
-from .losses import kl_divergence, log_normal_diag, log_standard_normal
+from .losses import kl_divergence, log_normal_diag
 from .models import VAE
 from .validation import check_positive_int
 
@@ -17,17 +17,21 @@ def _check_vae(model) -> None:
         raise TypeError(f"model must be a vae_helpers.VAE, got {type(model).__name__}")
 
 
-def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition=None) -> dict[str, float]:
+def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition=None,
+                  kl_samples: int = 10) -> dict[str, float]:
     """Average reconstruction NLL, KL and ELBO (nats per example) over ``x``.
 
     Uses one posterior sample per example (the usual unbiased estimate of E_q[log p(x|z)]);
     the KL term is analytic. ``elbo = -(reconstruction + kl)`` regardless of the β used in training.
-    ``condition`` is required for conditional models (one row per example).
+    ``condition`` is required for conditional models (one row per example). For a model with a
+    learned prior (``model.has_standard_prior`` is False) the KL is a Monte-Carlo average of
+    log q(z|x) - log p(z) over ``kl_samples`` draws.
     """
     _check_vae(model)
     x = model.check_inputs(x)
     c = None if condition is None else model.check_condition(condition, len(x))
     batch_size = check_positive_int(batch_size, "batch_size")
+    kl_samples = check_positive_int(kl_samples, "kl_samples")
     rng = np.random.default_rng(seed)
     recon, kl = [], []
     for i in range(0, len(x), batch_size):
@@ -36,7 +40,13 @@ def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition
         eps = rng.standard_normal(tuple(z_mean.shape)).astype(np.float32)
         z = z_mean + ops.exp(0.5 * z_log_var) * eps
         recon.append(-ops.convert_to_numpy(model.log_likelihood_given_z(xb, z, cb)))
-        kl.append(ops.convert_to_numpy(kl_divergence(z_mean, z_log_var)))
+        if model.has_standard_prior:
+            kl.append(ops.convert_to_numpy(kl_divergence(z_mean, z_log_var)))
+        else:
+            eps = rng.standard_normal((kl_samples, *tuple(z_mean.shape))).astype(np.float32)
+            zs = z_mean + ops.exp(0.5 * z_log_var) * eps                                   # (s, b, d)
+            kl.append(ops.convert_to_numpy(ops.mean(log_normal_diag(zs, z_mean, z_log_var) - model.log_prior(zs),
+                                                    axis=0)))
     r, k = float(np.mean(np.concatenate(recon))), float(np.mean(np.concatenate(kl)))
     return {"reconstruction": r, "kl": k, "elbo": -(r + k)}
 
@@ -63,7 +73,8 @@ def iwae_log_likelihood(model: VAE, x, k: int = 100, batch_size: int | None = No
 
     .. math:: \log p(x) \approx \log \frac1k \sum_{i=1}^k \frac{p(x|z_i)\,p(z)}{q(z_i|x)}
 
-    A lower bound in expectation that tightens as ``k`` grows (k = 1 is the ELBO).
+    A lower bound in expectation that tightens as ``k`` grows (k = 1 is the ELBO). p(z) is the
+    model's own prior (``model.log_prior``).
     Returns the mean over examples, or the per-example array when ``per_example=True``.
     ``condition`` is required for conditional models (then it estimates log p(x | c)).
     """
@@ -79,7 +90,7 @@ def iwae_log_likelihood(model: VAE, x, k: int = 100, batch_size: int | None = No
     for i in range(0, len(x), batch_size):
         cb = None if c is None else c[i:i + batch_size]
         log_px_z, z, z_mean, z_log_var = sampled_log_likelihoods(model, x[i:i + batch_size], k, rng, cb)
-        log_pz = ops.convert_to_numpy(log_standard_normal(z))
+        log_pz = ops.convert_to_numpy(model.log_prior(z))
         log_qz = ops.convert_to_numpy(log_normal_diag(z, z_mean[:, None], z_log_var[:, None]))
         log_w = log_px_z + log_pz - log_qz
         m = log_w.max(axis=1, keepdims=True)

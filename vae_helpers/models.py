@@ -14,7 +14,7 @@ from keras import ops
 
 from .layers import Sampling
 from .losses import (bernoulli_log_likelihood, categorical_log_likelihood, gaussian_log_likelihood, kl_divergence,
-                     kl_divergence_per_dim)
+                     kl_divergence_per_dim, log_standard_normal)
 from .validation import (as_float_array, check_likelihood, check_non_negative, check_positive_int,
                          check_shape, check_unit_interval, validate_fit_arrays)
 
@@ -90,7 +90,8 @@ class LatentModel(keras.Model):
         x, condition = self._unpack(data)
         with tf.GradientTape() as tape:
             terms = self.loss_terms(x, training=True, condition=condition)
-        grads = tape.gradient(terms["loss"], self.trainable_weights)
+            objective = terms["loss"] + ops.sum(self.losses) if self.losses else terms["loss"]  # + weight penalties
+        grads = tape.gradient(objective, self.trainable_weights)
         self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
         return self._record(terms)
 
@@ -186,6 +187,16 @@ class VAE(LatentModel):
         if self.logvar_range is not None:
             z_log_var = ops.clip(z_log_var, *self.logvar_range)
         return z_mean, z_log_var
+
+    def log_prior(self, z):
+        """log p(z) summed over the last axis: N(0, I). Models with a learned prior override this, and
+        the metrics then estimate the KL by Monte Carlo instead of the analytic formula."""
+        return log_standard_normal(z)
+
+    @property
+    def has_standard_prior(self) -> bool:
+        """True when :meth:`log_prior` is the N(0, I) of this class (the analytic KL applies)."""
+        return type(self).log_prior is VAE.log_prior
 
     def decoder_output(self, z, condition=None, x=None, training: bool = False):
         """Raw decoder output for codes ``z`` (logits or means); ``x`` is for teacher-forced decoders."""

@@ -28,8 +28,9 @@ import keras
 import numpy as np
 from keras import ops
 
-from .losses import LOG_2PI, kl_divergence, log_normal_diag, log_standard_normal
+from .losses import LOG_2PI, log_normal_diag
 from .models import DEFAULT_LOGVAR_RANGE, VAE
+from .metrics import evaluate_elbo, iwae_log_likelihood
 from .validation import check_non_negative, check_positive_int
 
 
@@ -189,7 +190,7 @@ def _check_model(model) -> None:
 def log_prior(model: VAE, z):
     """log p(z) under ``model``'s prior: its mixture for a :class:`PriorVAE`, N(0, I) for a plain VAE."""
     _check_model(model)
-    return model.log_prior(z) if isinstance(model, PriorVAE) else log_standard_normal(z)
+    return model.log_prior(z)
 
 
 def sample_prior(model: VAE, n: int, seed: int = 0) -> np.ndarray:
@@ -203,65 +204,17 @@ def sample_prior(model: VAE, n: int, seed: int = 0) -> np.ndarray:
 
 def evaluate_elbo_any_prior(model: VAE, x, n_samples: int = 10, batch_size: int = 500,
                             seed: int = 0) -> dict[str, float]:
-    """Test ELBO (nats per example) for any prior: reconstruction from one posterior sample (as
-    ``vh.evaluate_elbo``) and KL = mean over ``n_samples`` samples of log q(z|x) − log p(z)
-    (analytic for a plain ``VAE``, where it equals ``vh.evaluate_elbo``). Returns ``reconstruction``,
-    ``kl`` and ``elbo``.
-    """
+    """Test ELBO for any prior: ``vh.evaluate_elbo`` with ``kl_samples=n_samples`` (the shared metric
+    estimates the KL by Monte Carlo whenever the model's prior is not N(0, I))."""
     _check_model(model)
-    x = model.check_inputs(x)
-    n_samples = check_positive_int(n_samples, "n_samples")
-    batch_size = check_positive_int(batch_size, "batch_size")
-    rng = np.random.default_rng(seed)
-    recon, kl = [], []
-    for i in range(0, len(x), batch_size):
-        xb = x[i:i + batch_size]
-        z_mean, z_log_var = (ops.convert_to_numpy(t) for t in model.posterior(xb))
-        eps = rng.standard_normal(z_mean.shape).astype(np.float32)
-        z = z_mean + np.exp(0.5 * z_log_var) * eps
-        recon.append(-ops.convert_to_numpy(model.log_likelihood(xb, model.decoder(z, training=False))))
-        if isinstance(model, PriorVAE):
-            eps = rng.standard_normal((n_samples, *z_mean.shape)).astype(np.float32)
-            zs = z_mean + np.exp(0.5 * z_log_var) * eps                              # (s, b, d)
-            terms = log_normal_diag(zs, z_mean, z_log_var) - model.log_prior(zs)
-            kl.append(ops.convert_to_numpy(ops.mean(terms, axis=0)))
-        else:
-            kl.append(ops.convert_to_numpy(kl_divergence(z_mean, z_log_var)))
-    r, k = float(np.mean(np.concatenate(recon))), float(np.mean(np.concatenate(kl)))
-    return {"reconstruction": r, "kl": k, "elbo": -(r + k)}
+    return evaluate_elbo(model, x, batch_size=batch_size, seed=seed, kl_samples=n_samples)
 
 
 def iwae_log_likelihood_any_prior(model: VAE, x, k: int = 100, batch_size: int | None = None,
                                   seed: int = 0, per_example: bool = False):
-    r"""Importance-weighted estimate of log p(x) with ``k`` samples, using the model's own prior.
-
-    .. math:: \log p(x) \approx \log \frac1k \sum_{i=1}^k \frac{p(x|z_i)\,p(z_i)}{q(z_i|x)}
-
-    Identical to ``vh.iwae_log_likelihood`` for a plain ``VAE`` (same random draws for the same seed).
-    """
+    """IWAE estimate with the model's own prior: ``vh.iwae_log_likelihood``, which uses ``model.log_prior``."""
     _check_model(model)
-    x = model.check_inputs(x)
-    k = check_positive_int(k, "k")
-    if batch_size is None:
-        batch_size = max(1, 20000 // k)
-    batch_size = check_positive_int(batch_size, "batch_size")
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(0, len(x), batch_size):
-        xb = x[i:i + batch_size]
-        b = len(xb)
-        z_mean, z_log_var = (ops.convert_to_numpy(t) for t in model.posterior(xb))
-        eps = rng.standard_normal((b, k, model.latent_dim)).astype(np.float32)
-        z = z_mean[:, None] + np.exp(0.5 * z_log_var)[:, None] * eps
-        dec = model.decoder(z.reshape(b * k, -1), training=False)
-        log_px_z = ops.convert_to_numpy(model.log_likelihood(np.repeat(xb, k, axis=0), dec)).reshape(b, k)
-        log_pz = ops.convert_to_numpy(log_prior(model, z))
-        log_qz = ops.convert_to_numpy(log_normal_diag(z, z_mean[:, None], z_log_var[:, None]))
-        log_w = (log_px_z + log_pz - log_qz).astype(np.float64)
-        m = log_w.max(axis=1, keepdims=True)
-        out.append(m[:, 0] + np.log(np.exp(log_w - m).sum(axis=1)) - math.log(k))
-    values = np.concatenate(out)
-    return values if per_example else float(values.mean())
+    return iwae_log_likelihood(model, x, k=k, batch_size=batch_size, seed=seed, per_example=per_example)
 
 
 def _log_aggregate_posterior(z: np.ndarray, z_mean: np.ndarray, z_log_var: np.ndarray,
