@@ -63,3 +63,9 @@ def test_errata_and_flashcards_cover_every_lesson(site):
 def test_images_are_embedded(site):
     page = (site / NOTEBOOKS[0].with_suffix(".html").name).read_text(encoding="utf-8")
     assert "data:image/png;base64" in page
+
+
+def test_readme_course_map_lists_every_notebook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [nb.name for nb in NOTEBOOKS if f"(notebooks/{nb.name})" not in readme]
+    assert not missing, f"README course map lacks {missing}; regenerate with tools/build_site.py --course-map"
