@@ -83,3 +83,25 @@ def test_train_step_adds_layer_weight_penalties(images):
         return float(np.linalg.norm(enc.layers[2].get_weights()[0]))
 
     assert trained_kernel_norm(10.0) < 0.5 * trained_kernel_norm(0.0)
+
+
+def test_throughput_counts_only_epochs_that_ran(tiny_vae, images):
+    import keras
+
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=1e9)  # stops after epoch 2
+    run = vh.train(tiny_vae, images, epochs=50, batch_size=16, callbacks=[stop], print_every=None)
+    ran = len(run.history["loss"])
+    assert ran < 50
+    assert run.samples_per_second == pytest.approx(ran * len(images) / run.seconds)
+
+
+def test_vae_trains_under_mixed_precision(images):
+    import keras
+
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = vh.VAE(vh.build_mlp_encoder((8, 8, 1), 2, (16,)), vh.build_mlp_decoder(2, (8, 8, 1), (16,)))
+        run = vh.train(model, images, epochs=2, batch_size=16, print_every=None)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert all(np.isfinite(run.history["loss"]))

@@ -21,7 +21,7 @@ class Sampling(keras.layers.Layer):
 
     def call(self, inputs):
         z_mean, z_log_var = inputs
-        eps = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        eps = keras.random.normal(ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator)  # mixed precision
         return z_mean + ops.exp(0.5 * z_log_var) * eps
 
     def get_config(self) -> dict:

@@ -219,7 +219,8 @@ class VAE(LatentModel):
         return self._combine(recon, z_mean, z_log_var)
 
     def _combine(self, recon, z_mean, z_log_var) -> dict:
-        """loss = reconstruction + kl_weight * KL (with the free-bits floor when set)."""
+        """loss = reconstruction + kl_weight * KL (with the free-bits floor when set), in float32."""
+        z_mean, z_log_var = ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")  # mixed precision
         kl = ops.mean(kl_divergence(z_mean, z_log_var))
         kl_for_loss = kl
         if self.free_bits > 0:

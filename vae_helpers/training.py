@@ -102,5 +102,6 @@ def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size:
                      batch_size=None if dataset is not None else batch_size, shuffle=dataset is None,
                      validation_data=val, callbacks=cbs, verbose=0)
     seconds = time.perf_counter() - start
-    return TrainingRun({k: [float(v) for v in vals] for k, vals in hist.history.items()},
-                       seconds, epochs * len(x_train) / seconds)
+    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+    epochs_run = len(history.get("loss", [])) or epochs  # early stopping / TerminateOnNaN may end sooner
+    return TrainingRun(history, seconds, epochs_run * len(x_train) / seconds)
