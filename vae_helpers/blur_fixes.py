@@ -20,6 +20,7 @@ from keras import layers, ops
 
 from .losses import bernoulli_log_likelihood, gaussian_log_likelihood
 from .models import LatentModel, VAE
+from .serialization import deserialize_parts, serialize_parts
 from .validation import as_float_array, check_non_negative, check_positive_int
 
 
@@ -114,14 +115,11 @@ class FeatureLossVAE(VAE):
     def get_config(self) -> dict:
         config = super().get_config()
         config.pop("likelihood", None)
-        return {**config, "feature_net": keras.saving.serialize_keras_object(self.feature_net),
-                "feature_weight": self.feature_weight}
+        return {**config, **serialize_parts(self, "feature_net"), "feature_weight": self.feature_weight}
 
     @classmethod
     def from_config(cls, config: dict):
-        config = dict(config)
-        config["feature_net"] = keras.saving.deserialize_keras_object(config["feature_net"])
-        return super().from_config(config)
+        return super().from_config(deserialize_parts(config, "feature_net"))
 
 
 @keras.saving.register_keras_serializable(package="vae_helpers")

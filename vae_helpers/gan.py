@@ -25,6 +25,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
+from .serialization import deserialize_parts, serialize_parts
 from .validation import as_float_array, check_non_negative, check_positive_int, check_shape, check_unit_interval, validate_fit_arrays
 
 
@@ -145,12 +146,10 @@ class GAN(keras.Model):
     def get_compile_config(self) -> dict | None:
         if self.d_optimizer is None:
             return None
-        return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer)}
+        return serialize_parts(self, "d_optimizer", "g_optimizer")
 
     def compile_from_config(self, config: dict) -> None:
-        self.compile(d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
-                     g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]))
+        self.compile(**deserialize_parts(config, "d_optimizer", "g_optimizer"))
         # build the optimizer slots now so that saved optimizer state can be loaded into them
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
@@ -229,14 +228,8 @@ class GAN(keras.Model):
                                for i in range(0, n, batch_size)])
 
     def get_config(self) -> dict:
-        return {**super().get_config(),
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-                "seed": self.seed}
+        return {**super().get_config(), **serialize_parts(self, "generator", "discriminator"), "seed": self.seed}
 
     @classmethod
     def from_config(cls, config: dict):
-        config = dict(config)
-        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
-        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
-        return cls(**config)
+        return cls(**deserialize_parts(config, "generator", "discriminator"))

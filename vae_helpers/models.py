@@ -13,6 +13,7 @@ import tensorflow as tf
 from keras import ops
 
 from .layers import Sampling
+from .serialization import deserialize_parts, serialize_parts
 from .losses import (bernoulli_log_likelihood, categorical_log_likelihood, gaussian_log_likelihood, kl_divergence,
                      kl_divergence_per_dim, log_standard_normal)
 from .validation import (as_float_array, check_likelihood, check_non_negative, check_positive_int,
@@ -133,17 +134,12 @@ class LatentModel(keras.Model):
         return np.concatenate(out)
 
     def get_config(self) -> dict:
-        return {**super().get_config(),
-                "encoder": keras.saving.serialize_keras_object(self.encoder),
-                "decoder": keras.saving.serialize_keras_object(self.decoder),
+        return {**super().get_config(), **serialize_parts(self, "encoder", "decoder"),
                 "likelihood": self.likelihood, "obs_sigma": self.obs_sigma}
 
     @classmethod
     def from_config(cls, config: dict):
-        config = dict(config)
-        config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
-        config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
-        return cls(**config)
+        return cls(**deserialize_parts(config, "encoder", "decoder"))
 
 
 @keras.saving.register_keras_serializable(package="vae_helpers")
