@@ -61,6 +61,9 @@ def test_make_dataset_dynamic_binarization(images):
     assert set(np.unique(np.concatenate(batches))) <= {0.0, 1.0}
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         vh.make_dataset(images * 2, dynamic_binarization=True)
+    unshuffled = vh.make_dataset(images, batch_size=64, shuffle=False, dynamic_binarization=True)
+    first, second = (next(iter(unshuffled)).numpy() for _ in range(2))
+    assert not np.array_equal(first, second), "each epoch must draw fresh binary pixels"
 
 
 def test_train_with_dataset(tiny_vae, images):

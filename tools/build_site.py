@@ -38,6 +38,7 @@ class Lesson:
     question_zh: str
     errata_md: str
     summary_md: str
+    errata_anchor: str = "What-the-original-gets-wrong"
 
     @property
     def page(self) -> str:
@@ -92,6 +93,9 @@ def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
         body = _rewrite_links(body).replace("<body", "<body data-course-page", 1)
         body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _nav(lessons, i), body, count=1)
         body = body.replace("</body>", _nav(lessons, i) + "</body>", 1)
+        anchor = re.search(r'id="(What-the-original-gets-wrong[^"]*)"', body)  # the id nbconvert gave the heading
+        if anchor:
+            lesson.errata_anchor = anchor.group(1)
         (out / lesson.page).write_text(body, encoding="utf-8")
 
     rows = "".join(f"<tr><td>{l.number:02d}</td><td><a href='{l.page}'>{html.escape(l.title)}</a></td>"
@@ -105,7 +109,7 @@ def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
     (out / "index.html").write_text(_page("VAE course", index, _nav(lessons, None)), encoding="utf-8")
 
     errata = "".join(
-        f"<div class='card'><h2>{l.number:02d} · <a href='{l.page}#What-the-original-gets-wrong'>"
+        f"<div class='card'><h2>{l.number:02d} · <a href='{l.page}#{html.escape(l.errata_anchor)}'>"
         f"{html.escape(l.title)}</a></h2><p class='zh'>{html.escape(l.question_zh)}</p>"
         f"{_rewrite_links(markdown2html(l.errata_md))}</div>" for l in lessons if l.errata_md)
     (out / "errata.html").write_text(_page("Errata", "<h1>Errata of the original article</h1>"

@@ -221,5 +221,7 @@ def make_dataset(x: np.ndarray, batch_size: int = 128, shuffle: bool = True,
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size)
     if dynamic_binarization:
-        ds = ds.map(lambda b: tf.cast(tf.random.uniform(tf.shape(b), seed=seed) < b, tf.float32))
+        # a stateful generator outside the pipeline: every pass (epoch) draws fresh pixels, reproducibly
+        generator = tf.random.Generator.from_seed(seed)
+        ds = ds.map(lambda b: tf.cast(generator.uniform(tf.shape(b)) < b, tf.float32))
     return ds.prefetch(tf.data.AUTOTUNE)
