@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 NB     ?= notebooks
 JOBS   ?= 2             # parallel pytest workers (pytest-xdist); each notebook stays on one worker
 PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider \
-             -n $(JOBS) --dist loadfile --durations=40
+             -n $(JOBS) --dist loadfile --durations=15 --junitxml=.pytest-report.xml
 
 .PHONY: lab test unit notebooks outputs site benchmark clean
 
