@@ -41,6 +41,11 @@ class Lesson:
     errata_anchor: str = "What-the-original-gets-wrong"
 
     @property
+    def short_title(self) -> str:
+        """The title without its leading lesson number ("01 · The VAE principle" -> "The VAE principle")."""
+        return self.title.split("·", 1)[-1].strip()
+
+    @property
     def page(self) -> str:
         return self.path.with_suffix(".html").name
 
@@ -110,14 +115,14 @@ def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
 
     errata = "".join(
         f"<div class='card'><h2>{l.number:02d} · <a href='{l.page}#{html.escape(l.errata_anchor)}'>"
-        f"{html.escape(l.title)}</a></h2><p class='zh'>{html.escape(l.question_zh)}</p>"
+        f"{html.escape(l.short_title)}</a></h2><p class='zh'>{html.escape(l.question_zh)}</p>"
         f"{_rewrite_links(markdown2html(l.errata_md))}</div>" for l in lessons if l.errata_md)
     (out / "errata.html").write_text(_page("Errata", "<h1>Errata of the original article</h1>"
                                            "<p>Generated from each lesson's “What the original gets wrong” section.</p>"
                                            + errata, _nav(lessons, None)), encoding="utf-8")
 
     cards = "".join(
-        f"<div class='card'><h2>{l.number:02d} · {html.escape(l.title.split('·', 1)[-1].strip())}</h2>"
+        f"<div class='card'><h2>{l.number:02d} · {html.escape(l.short_title)}</h2>"
         f"<p class='zh'>{html.escape(l.question_zh)}</p>{_rewrite_links(markdown2html(l.summary_md))}"
         f"<p><a href='{l.page}'>Open the lesson</a></p></div>" for l in lessons)
     (out / "flashcards.html").write_text(_page("Flashcards", "<h1>Interview flashcards</h1>" + cards,
@@ -129,8 +134,7 @@ def course_map_markdown(lessons: list[Lesson]) -> str:
     """The README's course-map table, generated from the notebooks' titles and quoted questions."""
     rows = ["| # | Lesson | Seed question |", "|---|---|---|"]
     for l in lessons:
-        title = l.title.split("·", 1)[-1].strip()
-        rows.append(f"| {l.number:02d} | [{title}](notebooks/{l.path.name}) | 题目 {l.number}：{l.question_zh} |")
+        rows.append(f"| {l.number:02d} | [{l.short_title}](notebooks/{l.path.name}) | 题目 {l.number}：{l.question_zh} |")
     return "\n".join(rows)
 
 
