@@ -23,11 +23,13 @@ from nbconvert.filters import markdown2html
 ROOT = Path(__file__).resolve().parents[1]
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;line-height:1.5}
-nav.course{display:flex;gap:1.5em;padding:.6em 1em;background:#f3f4f6;border-radius:6px;margin:1em auto;max-width:1100px}
 table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.3em .6em;vertical-align:top}
 .card{border:1px solid #ddd;border-radius:8px;padding:.8em 1.2em;margin:1em 0}
 .zh{color:#555}
 """
+
+NAV_STYLE = ("display:flex;gap:1.5em;padding:.6em 1em;background:#f3f4f6;border-radius:6px;margin:1em auto;"
+             "max-width:1100px;font-family:system-ui,sans-serif")  # inline: lesson pages use nbconvert's CSS
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _nav(lessons: list[Lesson], i: int | None) -> str:
             links.insert(0, f'<a href="{lessons[i - 1].page}">← {lessons[i - 1].number:02d}</a>')
         if i + 1 < len(lessons):
             links.append(f'<a href="{lessons[i + 1].page}">{lessons[i + 1].number:02d} →</a>')
-    return '<nav class="course">' + " ".join(links) + "</nav>"
+    return (f'<nav class="course" style="{NAV_STYLE}">' + " ".join(links) + "</nav>")
 
 
 def _page(title: str, body: str, nav: str) -> str:
