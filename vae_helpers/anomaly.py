@@ -24,21 +24,10 @@ from keras import ops
 from .losses import kl_divergence
 from .metrics import sampled_log_likelihoods
 from .models import VAE, LatentModel
-from .validation import check_positive_int
+from .validation import check_model_type, check_positive_int
 
 REDUCTIONS = ("mean_log", "log_mean")
 ERROR_KINDS = ("nll", "squared")
-
-
-def _check_model(model, cls, what: str) -> None:
-    if not isinstance(model, cls):
-        raise TypeError(f"model must be a {what}, got {type(model).__name__}")
-
-
-def _sampled_log_likelihoods(model: VAE, xb: np.ndarray, n_samples: int, rng: np.random.Generator):
-    """``log p(x|z_l)`` for ``z_l ~ q(z|x)``, shape ``(b, n_samples)``, plus the posterior parameters."""
-    log_px_z, _, z_mean, z_log_var = sampled_log_likelihoods(model, xb, n_samples, rng)
-    return log_px_z, z_mean, z_log_var
 
 
 def reconstruction_probability(model: VAE, x, n_samples: int = 10, batch_size: int = 250,
@@ -55,7 +44,7 @@ def reconstruction_probability(model: VAE, x, n_samples: int = 10, batch_size: i
 
     Returns ``-RP(x)`` in nats per example (higher = more anomalous), shape ``(n,)``.
     """
-    _check_model(model, VAE, "vae_helpers.VAE (reconstruction probability needs q(z|x))")
+    check_model_type(model, VAE, "vae_helpers.VAE (reconstruction probability needs q(z|x))")
     x = model.check_inputs(x)
     n_samples = check_positive_int(n_samples, "n_samples")
     batch_size = check_positive_int(batch_size, "batch_size")
@@ -64,7 +53,7 @@ def reconstruction_probability(model: VAE, x, n_samples: int = 10, batch_size: i
     rng = np.random.default_rng(seed)
     out = []
     for i in range(0, len(x), batch_size):
-        log_px_z, _, _ = _sampled_log_likelihoods(model, x[i:i + batch_size], n_samples, rng)
+        log_px_z = sampled_log_likelihoods(model, x[i:i + batch_size], n_samples, rng)[0]
         if reduction == "mean_log":
             out.append(log_px_z.mean(axis=1))
         else:
@@ -80,14 +69,14 @@ def negative_elbo(model: VAE, x, n_samples: int = 10, batch_size: int = 250, see
     samples as :func:`reconstruction_probability` for the same ``seed`` and ``batch_size``.
     Returns nats per example, shape ``(n,)``; higher = more anomalous.
     """
-    _check_model(model, VAE, "vae_helpers.VAE")
+    check_model_type(model, VAE, "vae_helpers.VAE")
     x = model.check_inputs(x)
     n_samples = check_positive_int(n_samples, "n_samples")
     batch_size = check_positive_int(batch_size, "batch_size")
     rng = np.random.default_rng(seed)
     out = []
     for i in range(0, len(x), batch_size):
-        log_px_z, z_mean, z_log_var = _sampled_log_likelihoods(model, x[i:i + batch_size], n_samples, rng)
+        log_px_z, _, z_mean, z_log_var = sampled_log_likelihoods(model, x[i:i + batch_size], n_samples, rng)
         kl = ops.convert_to_numpy(kl_divergence(z_mean, z_log_var)).astype(np.float64)
         out.append(kl - log_px_z.mean(axis=1))
     return np.concatenate(out)
@@ -100,7 +89,7 @@ def reconstruction_error(model: LatentModel, x, kind: str = "nll", batch_size: i
     ``kind="nll"``: ``-log p(x | x_hat)`` under the model's likelihood (binary cross-entropy summed
     over pixels for a Bernoulli model). ``kind="squared"``: ``sum (x - E[x|z])^2`` over pixels.
     """
-    _check_model(model, LatentModel, "vae_helpers VAE or Autoencoder")
+    check_model_type(model, LatentModel, "vae_helpers VAE or Autoencoder")
     if kind not in ERROR_KINDS:
         raise ValueError(f"unknown kind {kind!r}; choose one of {ERROR_KINDS}")
     x = model.check_inputs(x)

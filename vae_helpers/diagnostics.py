@@ -21,12 +21,7 @@ from keras import ops
 
 from .losses import kl_divergence_per_dim
 from .models import VAE
-from .validation import as_float_array, check_non_negative, check_positive_int
-
-
-def _check_vae(model) -> None:
-    if not isinstance(model, VAE):
-        raise TypeError(f"model must be a vae_helpers.VAE, got {type(model).__name__}")
+from .validation import as_float_array, check_model_type, check_non_negative, check_positive_int
 
 
 def kl_per_dimension(model: VAE, x, batch_size: int = 1000) -> np.ndarray:
@@ -35,7 +30,7 @@ def kl_per_dimension(model: VAE, x, batch_size: int = 1000) -> np.ndarray:
     The values sum to the analytic KL term of :func:`vae_helpers.evaluate_elbo`. A dimension with a
     KL near 0 for every input has collapsed: its posterior is the prior and it carries no information.
     """
-    _check_vae(model)
+    check_model_type(model, VAE)
     x = model.check_inputs(x)
     batch_size = check_positive_int(batch_size, "batch_size")
     total = np.zeros(model.latent_dim, dtype=np.float64)
@@ -53,7 +48,7 @@ def collapse_report(model: VAE, x, kl_threshold: float = 0.01, variance_threshol
     :func:`vae_helpers.active_units`) and ``collapsed_dims`` (indices whose mean KL is below
     ``kl_threshold`` nats).
     """
-    _check_vae(model)
+    check_model_type(model, VAE)
     kl_threshold = check_non_negative(kl_threshold, "kl_threshold")
     variance_threshold = check_non_negative(variance_threshold, "variance_threshold")
     per_dim = kl_per_dimension(model, x)

@@ -154,12 +154,6 @@ class GAN(keras.Model):
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
-    @staticmethod
-    def _inputs(data):
-        while isinstance(data, (tuple, list)):
-            data = data[0]
-        return data
-
     def losses_from_logits(self, real_logits, fake_logits) -> tuple:
         """``(d_loss, g_loss)``: binary cross-entropies from logits (non-saturating generator loss)."""
         d_loss = ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))
@@ -167,7 +161,7 @@ class GAN(keras.Model):
         return d_loss, g_loss
 
     def train_step(self, data):
-        x = self._inputs(data)
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
         batch = ops.shape(x)[0]
         # 1) discriminator: real -> 1, fake -> 0
         z = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
@@ -190,7 +184,7 @@ class GAN(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
     def test_step(self, data):
-        x = self._inputs(data)
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
         z = keras.random.normal((ops.shape(x)[0], self.latent_dim), seed=self.seed_generator)
         d_loss, g_loss = self.losses_from_logits(self.discriminator(x, training=False),
                                                  self.discriminator(self.generator(z, training=False),

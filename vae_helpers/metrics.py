@@ -9,12 +9,7 @@ from keras import ops
 
 from .losses import kl_divergence, log_normal_diag
 from .models import VAE
-from .validation import check_positive_int
-
-
-def _check_vae(model) -> None:
-    if not isinstance(model, VAE):
-        raise TypeError(f"model must be a vae_helpers.VAE, got {type(model).__name__}")
+from .validation import check_model_type, check_positive_int
 
 
 def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition=None,
@@ -27,7 +22,7 @@ def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition
     learned prior (``model.has_standard_prior`` is False) the KL is a Monte-Carlo average of
     log q(z|x) - log p(z) over ``kl_samples`` draws.
     """
-    _check_vae(model)
+    check_model_type(model, VAE)
     x = model.check_inputs(x)
     c = None if condition is None else model.check_condition(condition, len(x))
     batch_size = check_positive_int(batch_size, "batch_size")
@@ -78,7 +73,7 @@ def iwae_log_likelihood(model: VAE, x, k: int = 100, batch_size: int | None = No
     Returns the mean over examples, or the per-example array when ``per_example=True``.
     ``condition`` is required for conditional models (then it estimates log p(x | c)).
     """
-    _check_vae(model)
+    check_model_type(model, VAE)
     x = model.check_inputs(x)
     c = None if condition is None else model.check_condition(condition, len(x))
     k = check_positive_int(k, "k")
@@ -104,6 +99,6 @@ def active_units(model: VAE, x, threshold: float = 0.01) -> int:
 
     Collapsed dimensions (posterior = prior for every input) carry no information.
     """
-    _check_vae(model)
+    check_model_type(model, VAE)
     z_mean, _ = model.encode(x)
     return int(np.sum(np.var(z_mean, axis=0) > threshold))

@@ -75,11 +75,8 @@ class LatentModel(keras.Model):
     @staticmethod
     def _unpack(data):
         """Split a Keras batch into ``(x, condition)``; the condition is ``y`` when fitting ``fit(x, y)``."""
-        if isinstance(data, (tuple, list)):
-            x = data[0]
-            condition = data[1] if len(data) > 1 else None
-            return x, condition
-        return data, None
+        x, condition, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return x, condition
 
     def _record(self, terms: dict) -> dict:
         self.loss_tracker.update_state(terms["loss"])

@@ -31,7 +31,7 @@ from keras import ops
 from .losses import LOG_2PI, log_normal_diag
 from .models import DEFAULT_LOGVAR_RANGE, VAE
 from .metrics import evaluate_elbo, iwae_log_likelihood
-from .validation import check_non_negative, check_positive_int
+from .validation import check_model_type, check_non_negative, check_positive_int
 
 
 def mixture_log_density(z, means, log_vars, log_weights):
@@ -182,20 +182,15 @@ class VampPriorVAE(PriorVAE):
 
 
 # ---- evaluation for any prior -------------------------------------------------------------------
-def _check_model(model) -> None:
-    if not isinstance(model, VAE):
-        raise TypeError(f"model must be a vae_helpers.VAE (or a priors.PriorVAE), got {type(model).__name__}")
-
-
 def log_prior(model: VAE, z):
     """log p(z) under ``model``'s prior: its mixture for a :class:`PriorVAE`, N(0, I) for a plain VAE."""
-    _check_model(model)
+    check_model_type(model, VAE, "vae_helpers.VAE (or a priors.PriorVAE)")
     return model.log_prior(z)
 
 
 def sample_prior(model: VAE, n: int, seed: int = 0) -> np.ndarray:
     """``n`` codes from ``model``'s prior (N(0, I) for a plain VAE)."""
-    _check_model(model)
+    check_model_type(model, VAE, "vae_helpers.VAE (or a priors.PriorVAE)")
     if isinstance(model, PriorVAE):
         return model.sample_prior(n, seed=seed)
     n = check_positive_int(n, "n")
@@ -206,14 +201,14 @@ def evaluate_elbo_any_prior(model: VAE, x, n_samples: int = 10, batch_size: int 
                             seed: int = 0) -> dict[str, float]:
     """Test ELBO for any prior: ``vh.evaluate_elbo`` with ``kl_samples=n_samples`` (the shared metric
     estimates the KL by Monte Carlo whenever the model's prior is not N(0, I))."""
-    _check_model(model)
+    check_model_type(model, VAE, "vae_helpers.VAE (or a priors.PriorVAE)")
     return evaluate_elbo(model, x, batch_size=batch_size, seed=seed, kl_samples=n_samples)
 
 
 def iwae_log_likelihood_any_prior(model: VAE, x, k: int = 100, batch_size: int | None = None,
                                   seed: int = 0, per_example: bool = False):
     """IWAE estimate with the model's own prior: ``vh.iwae_log_likelihood``, which uses ``model.log_prior``."""
-    _check_model(model)
+    check_model_type(model, VAE, "vae_helpers.VAE (or a priors.PriorVAE)")
     return iwae_log_likelihood(model, x, k=k, batch_size=batch_size, seed=seed, per_example=per_example)
 
 
@@ -243,7 +238,7 @@ def aggregate_posterior_kl(model: VAE, x, n_samples: int = 2000, direction: str 
     between the posteriors), so compare models on the **same** ``x`` and ``n_samples``, and trust the
     numbers most in low dimensions.
     """
-    _check_model(model)
+    check_model_type(model, VAE, "vae_helpers.VAE (or a priors.PriorVAE)")
     if direction not in ("prior_to_aggregate", "aggregate_to_prior"):
         raise ValueError(f"direction must be 'prior_to_aggregate' or 'aggregate_to_prior', got {direction!r}")
     n_samples = check_positive_int(n_samples, "n_samples")
@@ -264,7 +259,7 @@ def aggregate_posterior_kl(model: VAE, x, n_samples: int = 2000, direction: str 
 def prior_log_density_grid(model: VAE, lim: float = 4.0, n: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """log p(z) of a **2-D** model's prior on an ``n x n`` grid over ``[-lim, lim]^2``: returns ``(xs, ys, logp)``
     with ``logp`` of shape ``(n, n)`` (rows = y), ready for ``plt.contour``."""
-    _check_model(model)
+    check_model_type(model, VAE, "vae_helpers.VAE (or a priors.PriorVAE)")
     if model.latent_dim != 2:
         raise ValueError(f"prior_log_density_grid needs a 2-D latent, the model has {model.latent_dim}")
     n = check_positive_int(n, "n")

@@ -42,6 +42,12 @@ def check_shape(x: np.ndarray, expected: tuple[int | None, ...], name: str = "x"
         raise ValueError(f"{name} has per-example shape {got}, expected {tuple(expected)}")
 
 
+def check_model_type(model: Any, cls: type, what: str | None = None) -> None:
+    """Raise TypeError unless ``model`` is an instance of ``cls`` (``what`` names it in the message)."""
+    if not isinstance(model, cls):
+        raise TypeError(f"model must be a {what or 'vae_helpers.' + cls.__name__}, got {type(model).__name__}")
+
+
 def check_likelihood(name: str) -> str:
     """Return the normalised likelihood name or raise ValueError listing the valid ones."""
     if not isinstance(name, str):
