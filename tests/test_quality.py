@@ -1,8 +1,12 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
-from scipy import ndimage
+from scipy import linalg, ndimage
 
 from vae_helpers import quality
+
+DATA = Path(__file__).parent / "data"
 
 
 def test_frechet_distance_zero_for_identical_sets():
@@ -32,6 +36,56 @@ def test_frechet_distance_handles_singular_covariance():
     a[:, 1] = 0.0  # rank-deficient
     d = quality.frechet_distance(a, a + 1.0)
     assert np.isfinite(d) and d == pytest.approx(2.0, rel=1e-3)
+
+
+def _frechet_by_sqrtm(a, b):
+    """The textbook formula with scipy's sqrtm of the non-symmetric product (fine when well conditioned)."""
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    covmean = linalg.sqrtm(cov_a @ cov_b).real
+    diff = a.mean(0) - b.mean(0)
+    return float(diff @ diff + np.trace(cov_a + cov_b - 2 * covmean))
+
+
+def test_frechet_distance_agrees_with_sqrtm_formula_when_well_conditioned():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(2000, 8)) @ rng.normal(size=(8, 8))
+    b = rng.normal(0.3, 1.5, size=(1500, 8))
+    assert quality.frechet_distance(a, b) == pytest.approx(_frechet_by_sqrtm(a, b), rel=1e-6)
+
+
+def test_frechet_distance_saved_singular_case_from_lesson_29():
+    """N identical 'mean images' (zero covariance) against real features: sqrtm raised here on some CPUs."""
+    case = np.load(DATA / "frechet_singular_case.npz")
+    d = quality.frechet_distance(case["mean_image"], case["real"])
+    real = case["real"].astype(np.float64)
+    diff = case["mean_image"][0] - real.mean(0)
+    # zero covariance on one side: the trace term vanishes, d = |mu_a - mu_b|^2 + tr(cov_real)
+    expected = float(diff @ diff + np.trace(np.cov(real, rowvar=False)))
+    assert np.isfinite(d) and d == pytest.approx(expected, rel=1e-6)
+    assert d == pytest.approx(151, rel=0.05)
+
+
+def test_frechet_distance_identical_images_both_sides():
+    a = np.tile(np.linspace(0, 1, 16), (100, 1))
+    assert quality.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert quality.frechet_distance(a, a + 0.5) == pytest.approx(16 * 0.25, rel=1e-6)
+
+
+def test_frechet_distance_fewer_samples_than_dimensions():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(20, 64)), rng.normal(size=(30, 64))  # both covariances rank-deficient
+    d = quality.frechet_distance(a, b)
+    assert np.isfinite(d) and d > 0
+    assert quality.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_frechet_distance_duplicated_rows():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(5, 32))
+    dup = np.repeat(base, 40, axis=0)  # 200 rows, rank 4 covariance
+    d = quality.frechet_distance(dup, rng.normal(size=(300, 32)))
+    assert np.isfinite(d) and d > 0
+    assert quality.frechet_distance(dup, dup[::-1]) == pytest.approx(0.0, abs=1e-6)
 
 
 def test_frechet_distance_bad_input():
