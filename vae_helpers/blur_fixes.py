@@ -1,4 +1,4 @@
-"""Models that attack VAE blur (lesson 26), all trained by the shared ``LatentModel.train_step``.
+"""Models that attack VAE blur (lesson 26), all trained through Keras's own loop (``LatentModel.compute_loss``).
 
 * :class:`LearnedVarianceVAE` — Gaussian likelihood with a *learned* observation noise
   :math:`\\sigma` (one scalar). A fixed large :math:`\\sigma` is what makes a Gaussian VAE average
@@ -87,30 +87,15 @@ class FeatureLossVAE(VAE):
         self.feature_weight = check_non_negative(feature_weight, "feature_weight")
         self.feature_tracker = keras.metrics.Mean(name="feature_loss")
 
-    @property
-    def metrics(self):
-        return [*super().metrics, self.feature_tracker]
-
-    def _record(self, terms: dict) -> dict:
-        self.feature_tracker.update_state(terms["feature_loss"])
-        return super()._record(terms)
-
     def feature_distance(self, x, x_hat):
         """Per-example squared feature distance :math:`\\lVert\\phi(x)-\\phi(\\hat x)\\rVert^2`."""
         fx, fh = self.feature_net(x, training=False), self.feature_net(x_hat, training=False)
         diff = ops.reshape(fx - fh, (ops.shape(fx)[0], -1))
         return ops.sum(ops.square(diff), axis=1)
 
-    def loss_terms(self, x, training: bool = False, condition=None) -> dict:
-        z_mean, z_log_var = self.posterior(x, condition, training=training)
-        z = self.sampling([z_mean, z_log_var])
-        logits = self.decoder_output(z, condition, x=x, training=training)
-        recon = -ops.mean(self.log_likelihood(x, logits))
-        feat = ops.mean(self.feature_distance(x, ops.sigmoid(logits)))
-        terms = self._combine(recon, z_mean, z_log_var)
-        terms["loss"] = terms["loss"] + ops.cast(self.feature_weight, recon.dtype) * feat
-        terms["feature_loss"] = feat
-        return terms
+    def extra_loss_terms(self, x, decoder_output) -> dict:
+        """The feature term, reported unweighted as ``feature_loss`` and weighted by ``feature_weight``."""
+        return {"feature_loss": (ops.mean(self.feature_distance(x, ops.sigmoid(decoder_output))), self.feature_weight)}
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -109,12 +109,6 @@ class ConditionalVAE(VAE):
     def decoder_output(self, z, condition=None, x=None, training: bool = False):
         return self.decoder([z, self._need(condition)], training=training)
 
-    def call(self, inputs, training: bool = False):
-        x, condition = inputs
-        z_mean, z_log_var = self.posterior(x, condition, training=training)
-        z = self.sampling([z_mean, z_log_var]) if training else z_mean
-        return self.output_mean(self.decoder_output(z, condition, training=training))
-
     def decode(self, z, condition=None, batch_size: int = 1024) -> np.ndarray:
         """E[x | z, c] for each row of ``z`` and ``condition``."""
         z = as_float_array(z, "z")

@@ -83,6 +83,15 @@ def build_gan_discriminator(input_shape: Sequence[int] = (28, 28, 1), filters: S
     return keras.Model(x, layers.Dense(1, name="logit")(h), name=name)
 
 
+def _loss_scaled(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
+    """Wrap ``optimizer`` in a ``LossScaleOptimizer`` under the ``mixed_float16`` policy, as
+    ``keras.Model.compile`` does for a model's single optimizer (float16 gradients underflow otherwise)."""
+    if (keras.config.dtype_policy().name == "mixed_float16"
+            and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
 @keras.saving.register_keras_serializable(package="vae_helpers")
 class GAN(keras.Model):
     """Generator + discriminator trained adversarially with the non-saturating loss.
@@ -140,8 +149,8 @@ class GAN(keras.Model):
         for opt, name in ((d_optimizer, "d_optimizer"), (g_optimizer, "g_optimizer")):
             if opt is not None and not isinstance(opt, keras.optimizers.Optimizer):
                 raise TypeError(f"{name} must be a keras optimizer, got {type(opt).__name__}")
-        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.d_optimizer = _loss_scaled(d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5))
+        self.g_optimizer = _loss_scaled(g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5))
 
     def get_compile_config(self) -> dict | None:
         if self.d_optimizer is None:
@@ -170,14 +179,16 @@ class GAN(keras.Model):
             real_logits = self.discriminator(x, training=True)
             fake_logits = self.discriminator(fake, training=True)
             d_loss, _ = self.losses_from_logits(real_logits, fake_logits)
-        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+            scaled = self.d_optimizer.scale_loss(d_loss)  # identity unless mixed precision
+        grads = tape.gradient(scaled, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
         # 2) generator: non-saturating loss -log D(G(z)) on fresh noise
         z = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fake_logits = self.discriminator(self.generator(z, training=True), training=True)
             g_loss = ops.mean(ops.softplus(-fake_logits))
-        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            scaled = self.g_optimizer.scale_loss(g_loss)
+        grads = tape.gradient(scaled, self.generator.trainable_weights)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)

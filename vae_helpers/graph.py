@@ -28,7 +28,7 @@ from keras import layers, ops
 
 from .layers import Sampling
 from .losses import kl_divergence
-from .training import TrainingRun
+from .training import PrintProgress, TrainingRun
 from .validation import check_non_negative, check_positive_int
 
 __all__ = ["EdgeSplit", "VGAE", "adjacency_matrix", "identity_features", "link_prediction_scores",
@@ -215,7 +215,6 @@ class VGAE(keras.Model):
         self.gc_mean.build((None, self.hidden_dim))
         self.gc_log_var.build((None, self.hidden_dim))
         self.sampling = Sampling(seed=seed, name="sampling")
-        self.loss_tracker = keras.metrics.Mean(name="loss")
         self.recon_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_tracker = keras.metrics.Mean(name="kl_loss")
         self.built = True
@@ -252,10 +251,6 @@ class VGAE(keras.Model):
         return ops.matmul(z, ops.transpose(z))
 
     # ---- loss and training ------------------------------------------------------------------
-    @property
-    def metrics(self):
-        return [self.loss_tracker, self.recon_tracker, self.kl_tracker]
-
     def loss_terms(self, features, norm_adj, labels, training: bool = False) -> dict:
         """The paper's loss: norm * mean weighted BCE over all N^2 pairs + KL / N.
 
@@ -276,16 +271,13 @@ class VGAE(keras.Model):
         kl = ops.mean(kl_divergence(z_mean, z_log_var)) / n
         return {"loss": recon + kl, "reconstruction_loss": recon, "kl_loss": kl}
 
-    def train_step(self, data):
-        (features, norm_adj), labels = data
-        with tf.GradientTape() as tape:
-            terms = self.loss_terms(features, norm_adj, labels, training=True)
-        grads = tape.gradient(terms["loss"], self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        self.loss_tracker.update_state(terms["loss"])
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True):
+        """Keras's training hook: ``x = (features, norm_adj)``, ``y`` the target adjacency + I."""
+        features, norm_adj = x
+        terms = self.loss_terms(features, norm_adj, y, training=training)
         self.recon_tracker.update_state(terms["reconstruction_loss"])
         self.kl_tracker.update_state(terms["kl_loss"])
-        return {m.name: m.result() for m in self.metrics}
+        return terms["loss"]
 
     # ---- inference --------------------------------------------------------------------------
     def embed(self, adjacency, features=None) -> np.ndarray:
@@ -329,24 +321,12 @@ def train_vgae(model: VGAE, adjacency, features=None, epochs: int = 200, learnin
         model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     if epochs == 0:
         return TrainingRun()
-    ds = tf.data.Dataset.from_tensors(((feats, norm_adj), labels)).repeat(int(epochs))
-    history: dict[str, list[float]] = {}
-
-    class _Record(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            for key, value in (logs or {}).items():
-                history.setdefault(key, []).append(float(value))
-            if print_every and ((batch + 1) % print_every == 0 or batch == 0 or batch + 1 == epochs):
-                print(f"epoch {batch + 1:4d}: " + "  ".join(f"{k}={float(v):.4f}" for k, v in logs.items()))
-
-    class _Reset(keras.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):  # per-step (= per-epoch) values, not running means
-            for metric in model.metrics:
-                metric.reset_state()
-
+    ds = tf.data.Dataset.from_tensors(((feats, norm_adj), labels)).repeat()
+    callbacks = [PrintProgress(print_every, keys=("loss", "reconstruction_loss", "kl_loss"))] if print_every else []
     start = time.perf_counter()
-    model.fit(ds, epochs=1, verbose=0, shuffle=False, callbacks=[_Reset(), _Record()])
+    hist = model.fit(ds, epochs=int(epochs), steps_per_epoch=1, verbose=0, shuffle=False, callbacks=callbacks)
     seconds = time.perf_counter() - start
+    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     return TrainingRun(history, seconds, epochs * len(feats) / seconds)
 
 

@@ -1,6 +1,6 @@
 """The ``VAE`` and a plain ``Autoencoder`` as ``keras.Model`` subclasses.
 
-Both share one training loop (:class:`LatentModel.train_step`): a model only says how to
+Both train through Keras's own loop via :meth:`LatentModel.compute_loss`: a model only says how to
 compute its loss terms. Losses are in nats per example (summed over pixels, averaged over
 the batch), so numbers are comparable across notebooks.
 """
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import keras
-import tensorflow as tf
 from keras import ops
 
 from .layers import Sampling
 from .serialization import deserialize_parts, serialize_parts
 from .losses import (bernoulli_log_likelihood, categorical_log_likelihood, gaussian_log_likelihood, kl_divergence,
-                     kl_divergence_per_dim, log_standard_normal)
+                     kl_divergence_per_dim, log_normal_diag, log_standard_normal)
 from .validation import (as_float_array, check_likelihood, check_non_negative, check_positive_int,
                          check_shape, check_unit_interval, validate_fit_arrays)
 
@@ -23,10 +22,11 @@ DEFAULT_LOGVAR_RANGE = (-10.0, 10.0)
 
 
 class LatentModel(keras.Model):
-    """Shared machinery: likelihood, loss trackers, train/test steps, input checks.
+    """Shared machinery: likelihood, the Keras loss hook, metric trackers, input checks.
 
     Subclasses implement :meth:`loss_terms` returning a dict with ``loss``,
-    ``reconstruction_loss`` and ``kl_loss`` (batch means).
+    ``reconstruction_loss`` and ``kl_loss`` (batch means); Keras's own ``train_step`` trains on it
+    through :meth:`compute_loss`.
     """
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, likelihood: str = "bernoulli",
@@ -41,7 +41,6 @@ class LatentModel(keras.Model):
         if self.obs_sigma == 0:
             raise ValueError("obs_sigma must be > 0")
         self.latent_dim = int(decoder.inputs[0].shape[-1])
-        self.loss_tracker = keras.metrics.Mean(name="loss")
         self.recon_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_tracker = keras.metrics.Mean(name="kl_loss")
 
@@ -65,37 +64,26 @@ class LatentModel(keras.Model):
         return ops.sigmoid(decoder_output) if self.likelihood == "bernoulli" else decoder_output
 
     # ---- training ---------------------------------------------------------------------------
-    @property
-    def metrics(self):
-        return [self.loss_tracker, self.recon_tracker, self.kl_tracker]
-
     def loss_terms(self, x, training: bool = False, condition=None) -> dict:
         raise NotImplementedError
 
-    @staticmethod
-    def _unpack(data):
-        """Split a Keras batch into ``(x, condition)``; the condition is ``y`` when fitting ``fit(x, y)``."""
-        x, condition, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return x, condition
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True):
+        """Keras's training hook: the model's :meth:`loss_terms` plus any weight penalties.
 
-    def _record(self, terms: dict) -> dict:
-        self.loss_tracker.update_state(terms["loss"])
-        self.recon_tracker.update_state(terms["reconstruction_loss"])
-        self.kl_tracker.update_state(terms["kl_loss"])
-        return {m.name: m.result() for m in self.metrics}
-
-    def train_step(self, data):
-        x, condition = self._unpack(data)
-        with tf.GradientTape() as tape:
-            terms = self.loss_terms(x, training=True, condition=condition)
-            objective = terms["loss"] + ops.sum(self.losses) if self.losses else terms["loss"]  # + weight penalties
-        grads = tape.gradient(objective, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        return self._record(terms)
-
-    def test_step(self, data):
-        x, condition = self._unpack(data)
-        return self._record(self.loss_terms(x, training=False, condition=condition))
+        Keras's own ``train_step``/``test_step`` call this, so loss scaling under mixed precision,
+        distribution strategies and the ``loss`` metric come from Keras. ``y`` is the condition of a
+        conditional model (``fit(x, condition)`` passes it inside ``x``); ``y_pred`` (the reconstruction from :meth:`call`) is
+        not needed: the loss decodes through :meth:`loss_terms`, and TensorFlow prunes the unused pass.
+        """
+        x, condition = self.split_inputs(x)
+        terms = self.loss_terms(x, training=training, condition=condition if y is None else y)
+        for metric in self.metrics:  # reconstruction_loss, kl_loss and any term a subclass tracks
+            if metric.name in terms and metric is not self._loss_tracker:
+                metric.update_state(terms[metric.name])
+        loss = ops.cast(terms["loss"], "float32")
+        if self.losses:  # weight penalties (kernel_regularizer, add_loss)
+            loss = loss + ops.sum([ops.cast(penalty, "float32") for penalty in self.losses])
+        return loss
 
     # ---- input checks -----------------------------------------------------------------------
     def check_inputs(self, x, name: str = "x") -> np.ndarray:
@@ -113,12 +101,23 @@ class LatentModel(keras.Model):
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
         """``keras.Model.fit`` that validates NumPy inputs first (clear errors, no NaN losses).
 
-        ``y``, when given, is the *condition* of a conditional model (not a target).
+        ``y``, when given, is the *condition* of a conditional model (not a target): it travels with
+        ``x`` as the model input ``(x, condition)``, so Keras's forward pass sees both.
         """
         x, validation_data = validate_fit_arrays(self, x, validation_data)
         if isinstance(x, np.ndarray) and y is not None:
-            y = self.check_condition(y, len(x), "condition")
+            x, y = (x, self.check_condition(y, len(x), "condition")), None
+        if isinstance(validation_data, tuple) and len(validation_data) == 2 and validation_data[1] is not None:
+            x_val = self.check_inputs(validation_data[0], "validation_data")
+            validation_data = ((x_val, self.check_condition(validation_data[1], len(x_val), "val_condition")),)
         return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
+
+    @staticmethod
+    def split_inputs(inputs):
+        """``(x, condition)`` from a model input: a pair for conditional models, else ``(inputs, None)``."""
+        if isinstance(inputs, (tuple, list)) and len(inputs) == 2:
+            return inputs[0], inputs[1]
+        return inputs, None
 
     # ---- inference helpers ------------------------------------------------------------------
     def decode(self, z, batch_size: int = 1024) -> np.ndarray:
@@ -199,27 +198,52 @@ class VAE(LatentModel):
         """log p(x | z [, c]) per example — the one place the metrics and the loss decode."""
         return self.log_likelihood(x, self.decoder_output(z, condition, x=x, training=training))
 
-    def call(self, x, training: bool = False):
-        """Reconstruction E[x|z]: z sampled when training, z = mu otherwise."""
-        z_mean, z_log_var = self.posterior(x, training=training)
-        z = self.sampling([z_mean, z_log_var]) if training else z_mean
-        return self.output_mean(self.decoder_output(z, x=x, training=training))
+    def call(self, inputs, training: bool = False):
+        """Reconstruction E[x | z = mu] of ``x`` or ``(x, condition)``, deterministic.
+
+        Keras's training loop calls this too, but takes the loss from :meth:`compute_loss` (which
+        samples z); this pass is then unused and TensorFlow prunes it from the compiled step.
+        """
+        x, condition = self.split_inputs(inputs)
+        z_mean, _ = self.posterior(x, condition, training=training)
+        return self.output_mean(self.decoder_output(z_mean, condition, x=x, training=training))
 
     def loss_terms(self, x, training: bool = False, condition=None) -> dict:
         z_mean, z_log_var = self.posterior(x, condition, training=training)
         z = self.sampling([z_mean, z_log_var])
-        recon = -ops.mean(self.log_likelihood_given_z(x, z, condition, training=training))
-        return self._combine(recon, z_mean, z_log_var)
+        decoder_output = self.decoder_output(z, condition, x=x, training=training)
+        recon = -ops.mean(self.log_likelihood(x, decoder_output))
+        terms = self._combine(recon, z, z_mean, z_log_var)
+        for name, (value, weight) in self.extra_loss_terms(x, decoder_output).items():
+            terms["loss"] = terms["loss"] + ops.cast(weight, terms["loss"].dtype) * ops.cast(value, terms["loss"].dtype)
+            terms[name] = value
+        return terms
 
-    def _combine(self, recon, z_mean, z_log_var) -> dict:
+    def extra_loss_terms(self, x, decoder_output) -> dict:
+        """Hook for terms added to the loss: ``{name: (value, weight)}``, each ``value`` a batch mean.
+
+        The loss adds ``weight * value`` and the history reports ``value`` under ``name`` (a subclass
+        creates a ``keras.metrics.Mean(name=name)`` attribute for it). The plain VAE adds nothing.
+        """
+        return {}
+
+    def kl_estimate(self, z, z_mean, z_log_var):
+        """Per-example KL(q(z|x) || p(z)): analytic for N(0, I), one-sample Monte Carlo
+        ``log q(z|x) - log p(z)`` for a learned prior (:meth:`log_prior` overridden)."""
+        if self.has_standard_prior:
+            return kl_divergence(z_mean, z_log_var)
+        return log_normal_diag(ops.cast(z, "float32"), z_mean, z_log_var) - self.log_prior(ops.cast(z, "float32"))
+
+    def _combine(self, recon, z, z_mean, z_log_var) -> dict:
         """loss = reconstruction + kl_weight * KL (with the free-bits floor when set), in float32."""
         z_mean, z_log_var = ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")  # mixed precision
-        kl = ops.mean(kl_divergence(z_mean, z_log_var))
+        recon = ops.cast(recon, "float32")
+        kl = ops.mean(self.kl_estimate(z, z_mean, z_log_var))
         kl_for_loss = kl
         if self.free_bits > 0:
             per_dim = ops.mean(kl_divergence_per_dim(z_mean, z_log_var), axis=0)
             kl_for_loss = ops.sum(ops.maximum(per_dim, self.free_bits))
-        loss = recon + ops.cast(self.kl_weight, recon.dtype) * kl_for_loss
+        loss = recon + self.kl_weight * kl_for_loss
         return {"loss": loss, "reconstruction_loss": recon, "kl_loss": kl}
 
     def encode(self, x, condition=None, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:

@@ -1,13 +1,14 @@
 r"""Richer priors for the VAE: a learned mixture of Gaussians and the VampPrior.
 
 Both models subclass :class:`vae_helpers.VAE` and only replace the prior :math:`p(z)`. The KL term
-has no closed form against a mixture, so :meth:`PriorVAE.loss_terms` estimates it by Monte Carlo
+has no closed form against a mixture, so :meth:`VAE.kl_estimate` estimates it by Monte Carlo
 with the same reparameterized sample that feeds the decoder:
 
 .. math:: \mathrm{KL}\big(q(z\mid x)\,\|\,p(z)\big) \approx \log q(z\mid x) - \log p(z),
           \qquad z \sim q(z\mid x).
 
-Training still goes through the shared ``LatentModel.train_step`` (``vh.train``).
+Training goes through Keras's own loop via ``LatentModel.compute_loss`` (``vh.train``); a subclass only
+overrides ``log_prior``.
 
 * :class:`MixturePriorVAE` — :math:`p(z) = \sum_k \pi_k \mathcal N(z; m_k, \operatorname{diag} s_k^2)` with
   learned means, variances and (optionally) weights.
@@ -28,7 +29,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .losses import LOG_2PI, log_normal_diag
+from .losses import LOG_2PI
 from .models import DEFAULT_LOGVAR_RANGE, VAE
 from .metrics import evaluate_elbo, iwae_log_likelihood
 from .validation import check_model_type, check_non_negative, check_positive_int
@@ -89,15 +90,6 @@ class PriorVAE(VAE):
     def sample(self, n: int, temperature: float = 1.0, seed: int = 0) -> np.ndarray:
         """Generate ``n`` new examples: z ~ p(z) (this model's prior), x = E[x | z]."""
         return self.decode(self.sample_prior(n, temperature=temperature, seed=seed))
-
-    # ---- the loss -----------------------------------------------------------------------------
-    def loss_terms(self, x, training: bool = False, condition=None) -> dict:
-        z_mean, z_log_var = self.posterior(x, training=training)
-        z = self.sampling([z_mean, z_log_var])
-        recon = -ops.mean(self.log_likelihood(x, self.decoder(z, training=training)))
-        kl = ops.mean(log_normal_diag(z, z_mean, z_log_var) - self.log_prior(z))
-        loss = recon + ops.cast(self.kl_weight, recon.dtype) * kl
-        return {"loss": loss, "reconstruction_loss": recon, "kl_loss": kl}
 
 
 @keras.saving.register_keras_serializable(package="vae_helpers")

@@ -214,12 +214,9 @@ class TextVAE(VAE):
             dec_in = ops.where(drop, ops.full_like(dec_in, UNK), dec_in)
         return self.decoder([z, dec_in] + self._cond(condition), training=training)
 
-    def log_likelihood_given_z(self, x, z, condition=None, training: bool = False):
-        return self.log_likelihood(x[:, 1:], self.decoder_output(z, condition, x=x, training=training))
-
-    def call(self, x, training: bool = False):
-        z_mean, _ = self.posterior(x)
-        return self.output_mean(self.decoder_output(z_mean, x=x))
+    def log_likelihood(self, x, decoder_output):
+        """log p(x | z) per sentence: the decoder's logits predict ``x`` shifted by one token."""
+        return super().log_likelihood(x[:, 1:], decoder_output)
 
     # ---- generation ------------------------------------------------------------------------------
     def generate_ids(self, z, condition=None, temperature: float = 0.0, seed: int = 0) -> np.ndarray:
