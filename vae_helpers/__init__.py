@@ -42,6 +42,7 @@ from .losses import (bernoulli_log_likelihood, elbo_per_example, gaussian_log_li
                      kl_divergence)
 from .metrics import active_units, evaluate_elbo, iwae_log_likelihood  # noqa: E402
 from .models import VAE, Autoencoder, LatentModel  # noqa: E402
+from .seeds import run_over_seeds  # noqa: E402
 from .training import KLAnnealing, PrintProgress, TrainingRun, train  # noqa: E402
 
 __all__ = [
@@ -49,6 +50,6 @@ __all__ = [
     "active_units", "bernoulli_log_likelihood", "binarize", "build_conv_decoder", "build_conv_encoder",
     "build_mlp_decoder", "build_mlp_encoder", "elbo_per_example", "evaluate_elbo", "gaussian_log_likelihood",
     "interpolate", "is_fast", "iwae_log_likelihood", "kl_divergence", "load_digits", "load_fashion_mnist",
-    "load_mnist", "make_dataset", "mode_name", "pick", "prior_grid", "set_seed", "train",
+    "load_mnist", "make_dataset", "mode_name", "pick", "prior_grid", "run_over_seeds", "set_seed", "train",
 ]
 __version__ = "0.1.0"
