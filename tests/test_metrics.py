@@ -64,3 +64,32 @@ def test_active_units_counts_informative_dimensions():
     assert vh.active_units(model, x) == d
     model.encoder.get_layer("z_mean").set_weights([np.zeros((D, d)), np.zeros(d)])
     assert vh.active_units(model, x) == 0
+
+
+def test_independent_pixel_log_likelihood_matches_formula_and_beats_a_wrong_mean():
+    from vae_helpers.metrics import independent_pixel_log_likelihood
+
+    rng = np.random.default_rng(0)
+    p_true = rng.uniform(0.05, 0.95, size=(4, 4, 1))
+    x_fit = (rng.random((2000, 4, 4, 1)) < p_true).astype(np.float32)
+    x = (rng.random((500, 4, 4, 1)) < p_true).astype(np.float32)
+    ll = independent_pixel_log_likelihood(x_fit, x)
+    p = np.clip(x_fit.mean(0), 1e-3, 1 - 1e-3)
+    expected = (x * np.log(p) + (1 - x) * np.log(1 - p)).reshape(500, -1).sum(1)
+    np.testing.assert_allclose(ll, expected, rtol=1e-5)
+    assert ll.mean() > independent_pixel_log_likelihood(1 - x_fit, x).mean()
+
+
+def test_independent_pixel_log_likelihood_finite_for_constant_pixels_and_bad_input():
+    from vae_helpers.metrics import independent_pixel_log_likelihood
+
+    zeros = np.zeros((10, 3, 3, 1), np.float32)
+    ones = np.ones((2, 3, 3, 1), np.float32)
+    ll = independent_pixel_log_likelihood(zeros, ones)  # a pixel never on in x_fit, on in x
+    assert np.all(np.isfinite(ll)) and np.allclose(ll, 9 * np.log(1e-3))
+    with pytest.raises(ValueError, match="shape"):
+        independent_pixel_log_likelihood(zeros, np.zeros((2, 4, 4, 1)))
+    with pytest.raises(ValueError):
+        independent_pixel_log_likelihood(zeros, ones * 2)
+    with pytest.raises(ValueError, match="eps"):
+        independent_pixel_log_likelihood(zeros, ones, eps=0.0)

@@ -40,7 +40,7 @@ from .latent import interpolate, prior_grid  # noqa: E402
 from .layers import Sampling  # noqa: E402
 from .losses import (bernoulli_log_likelihood, elbo_per_example, gaussian_log_likelihood,  # noqa: E402
                      kl_divergence)
-from .metrics import active_units, evaluate_elbo, iwae_log_likelihood  # noqa: E402
+from .metrics import active_units, evaluate_elbo, independent_pixel_log_likelihood, iwae_log_likelihood  # noqa: E402
 from .models import VAE, Autoencoder, LatentModel  # noqa: E402
 from .seeds import run_over_seeds  # noqa: E402
 from .training import KLAnnealing, PrintProgress, TrainingRun, train  # noqa: E402
@@ -49,7 +49,7 @@ __all__ = [
     "Autoencoder", "ImageData", "KLAnnealing", "LatentModel", "PrintProgress", "Sampling", "TrainingRun", "VAE",
     "active_units", "bernoulli_log_likelihood", "binarize", "build_conv_decoder", "build_conv_encoder",
     "build_mlp_decoder", "build_mlp_encoder", "elbo_per_example", "evaluate_elbo", "gaussian_log_likelihood",
-    "interpolate", "is_fast", "iwae_log_likelihood", "kl_divergence", "load_digits", "load_fashion_mnist",
+    "independent_pixel_log_likelihood", "interpolate", "is_fast", "iwae_log_likelihood", "kl_divergence", "load_digits", "load_fashion_mnist",
     "load_mnist", "make_dataset", "mode_name", "pick", "prior_grid", "run_over_seeds", "set_seed", "train",
 ]
 __version__ = "0.1.0"
