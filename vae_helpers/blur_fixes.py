@@ -216,8 +216,8 @@ class VQVAE(LatentModel):
         vq = cb + ops.cast(self.commitment, cb.dtype) * cm
         return {"loss": recon + vq, "reconstruction_loss": recon, "kl_loss": vq}
 
-    def call(self, x, training: bool = False):
-        return ops.sigmoid(self.decoder(self.quantizer(self.encoder(x, training=training)), training=training))
+    def reconstruction(self, x, condition=None):
+        return ops.sigmoid(self.decoder(self.quantizer(self.encoder(x))))
 
     def encode_indices(self, x, batch_size: int = 1000) -> np.ndarray:
         """Code indices of ``x``, shape ``(n, *grid_shape)``."""

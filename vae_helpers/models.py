@@ -67,16 +67,35 @@ class LatentModel(keras.Model):
     def loss_terms(self, x, training: bool = False, condition=None) -> dict:
         raise NotImplementedError
 
+    def call(self, inputs, training: bool = False):
+        """The forward pass on ``x`` or ``(x, condition)``.
+
+        In training mode (Keras's ``train_step`` calls ``self(x, training=True)``) it returns the dict of
+        :meth:`loss_terms`, which :meth:`compute_loss` receives as ``y_pred``: the encoder and decoder run
+        once per step. Otherwise it returns :meth:`reconstruction` (what ``model(x)`` and ``predict`` give).
+        """
+        x, condition = self.split_inputs(inputs)
+        if training:
+            return self.loss_terms(x, training=True, condition=condition)
+        return self.reconstruction(x, condition)
+
+    def reconstruction(self, x, condition=None):
+        """Deterministic reconstruction E[x | code of x] as a tensor (subclasses implement it)."""
+        raise NotImplementedError
+
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True):
         """Keras's training hook: the model's :meth:`loss_terms` plus any weight penalties.
 
         Keras's own ``train_step``/``test_step`` call this, so loss scaling under mixed precision,
-        distribution strategies and the ``loss`` metric come from Keras. ``y`` is the condition of a
-        conditional model (``fit(x, condition)`` passes it inside ``x``); ``y_pred`` (the reconstruction from :meth:`call`) is
-        not needed: the loss decodes through :meth:`loss_terms`, and TensorFlow prunes the unused pass.
+        distribution strategies and the ``loss`` metric come from Keras. In training ``y_pred`` already
+        holds the loss terms (see :meth:`call`); in evaluation they are computed here. ``y`` is the
+        condition of a conditional model when a dataset yields ``(x, condition)`` pairs.
         """
-        x, condition = self.split_inputs(x)
-        terms = self.loss_terms(x, training=training, condition=condition if y is None else y)
+        if isinstance(y_pred, dict) and y is None:
+            terms = y_pred
+        else:
+            x, condition = self.split_inputs(x)
+            terms = self.loss_terms(x, training=training, condition=condition if y is None else y)
         for metric in self.metrics:  # reconstruction_loss, kl_loss and any term a subclass tracks
             if metric.name in terms and metric is not self._loss_tracker:
                 metric.update_state(terms[metric.name])
@@ -198,15 +217,10 @@ class VAE(LatentModel):
         """log p(x | z [, c]) per example — the one place the metrics and the loss decode."""
         return self.log_likelihood(x, self.decoder_output(z, condition, x=x, training=training))
 
-    def call(self, inputs, training: bool = False):
-        """Reconstruction E[x | z = mu] of ``x`` or ``(x, condition)``, deterministic.
-
-        Keras's training loop calls this too, but takes the loss from :meth:`compute_loss` (which
-        samples z); this pass is then unused and TensorFlow prunes it from the compiled step.
-        """
-        x, condition = self.split_inputs(inputs)
-        z_mean, _ = self.posterior(x, condition, training=training)
-        return self.output_mean(self.decoder_output(z_mean, condition, x=x, training=training))
+    def reconstruction(self, x, condition=None):
+        """E[x | z = mu(x)] (given the condition, if any), deterministic."""
+        z_mean, _ = self.posterior(x, condition)
+        return self.output_mean(self.decoder_output(z_mean, condition, x=x))
 
     def loss_terms(self, x, training: bool = False, condition=None) -> dict:
         z_mean, z_log_var = self.posterior(x, condition, training=training)
@@ -287,8 +301,8 @@ class Autoencoder(LatentModel):
         super().__init__(encoder, decoder, likelihood=likelihood, obs_sigma=obs_sigma, **kwargs)
         self.built = True  # encoder and decoder are built functional models
 
-    def call(self, x, training: bool = False):
-        return self.output_mean(self.decoder(self.encoder(x, training=training), training=training))
+    def reconstruction(self, x, condition=None):
+        return self.output_mean(self.decoder(self.encoder(x)))
 
     def loss_terms(self, x, training: bool = False, condition=None) -> dict:
         recon = -ops.mean(self.log_likelihood(x, self.decoder(self.encoder(x, training=training),
