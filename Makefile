@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NB     ?= notebooks
 JOBS   ?= 2             # parallel pytest workers (pytest-xdist); each notebook stays on one worker
-PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider \
-             -n $(JOBS) --dist loadfile --durations=15 --junitxml=.pytest-report.xml
+BUDGET ?= 60            # seconds of fast-mode pytest time allowed per notebook (tools/nbval_timing.py)
+# --timeout: a hung cell or test fails with a traceback after 300 s instead of stalling CI
+PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider \
+             --timeout=300 -n $(JOBS) --dist loadfile --durations=15 --junitxml=.pytest-report.xml
 
 .PHONY: lab test unit notebooks outputs site benchmark clean
 
@@ -19,8 +21,9 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)              ## open the course in JupyterLab
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: $(STAMP)             ## unit tests + nbval over every notebook, in fast mode
+test: $(STAMP)             ## unit tests + nbval over every notebook, in fast mode, then the time budget
 	VAE_FAST=1 $(PYTEST_NB) tests notebooks
+	$(BIN)/python tools/nbval_timing.py --budget $(BUDGET) .pytest-report.xml
 
 unit: $(STAMP)             ## unit tests only
 	VAE_FAST=1 $(BIN)/python -m pytest tests

@@ -43,7 +43,8 @@ def test_plots_reject_bad_input(images):
 def test_interpolate_linear_and_spherical():
     a, b = np.array([1.0, 0.0]), np.array([0.0, 1.0])
     lin = vh.interpolate(a, b, steps=5)
-    np.testing.assert_allclose(lin[0], a) and np.testing.assert_allclose(lin[-1], b)
+    np.testing.assert_allclose(lin[0], a)
+    np.testing.assert_allclose(lin[-1], b)
     sph = vh.interpolate(a, b, steps=5, spherical=True)
     np.testing.assert_allclose(np.linalg.norm(sph, axis=1), 1.0, atol=1e-6)
     assert np.linalg.norm(lin[2]) < 0.8

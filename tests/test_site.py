@@ -57,7 +57,9 @@ def test_errata_and_flashcards_cover_every_lesson(site):
         assert f"{page}#What-the-original-gets-wrong" in errata, f"{nb.name} has no errata section"
         assert page in cards
     assert errata.count("class='card'") == len(NOTEBOOKS)
-    assert "题目" not in cards or re.search(r"[\u4e00-\u9fff]", cards)
+    # every card carries its lesson's Chinese seed question (a run of CJK characters in a .zh paragraph)
+    zh_questions = re.findall(r"<p class='zh'>([^<]*[\u4e00-\u9fff][^<]*)</p>", cards)
+    assert len(zh_questions) == len(NOTEBOOKS), f"{len(zh_questions)} Chinese questions for {len(NOTEBOOKS)} lessons"
 
 
 def test_images_are_embedded(site):

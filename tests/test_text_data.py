@@ -44,6 +44,11 @@ def test_missing_corpus_names_install_command(monkeypatch):
         td.load_fortunes()
 
 
+needs_fortunes = pytest.mark.skipif(not td.FORTUNE_DIR.is_dir(),
+                                    reason="Debian fortunes not installed (apt-get install fortunes)")
+
+
+@needs_fortunes
 def test_load_fortunes(capsys):
     texts, labels = td.load_fortunes(["food", "love"], max_chars=120, n=10_000)
     assert "Debian fortunes" in capsys.readouterr().out
@@ -55,6 +60,7 @@ def test_load_fortunes(capsys):
     assert "computers" in td.fortune_categories()
 
 
+@needs_fortunes
 def test_load_fortunes_bad_input():
     with pytest.raises(TypeError, match="list or tuple"):
         td.load_fortunes("food")

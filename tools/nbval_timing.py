@@ -1,4 +1,8 @@
-"""Per-notebook timing table from a pytest JUnit report: python tools/nbval_timing.py [report.xml]
+"""Per-notebook fast-mode times from a pytest JUnit report.
+
+    python tools/nbval_timing.py [report.xml]                 the README's timing table
+    python tools/nbval_timing.py --budget 60 [report.xml]     the five slowest notebooks; exit 1 if one
+                                                              took longer than 60 s (``make test`` runs this)
 
 ``make test`` writes ``.pytest-report.xml``; this sums the nbval cell times of each notebook (fast mode,
 as run by the test suite on its 2 workers) and prints them next to the full-mode run time stamped
@@ -39,5 +43,35 @@ def table(report: Path) -> str:
     return "\n".join(rows)
 
 
+def check_budget(fast: dict[str, float], budget: float, show: int = 5) -> tuple[str, list[str]]:
+    """The ``show`` slowest notebooks as text, and the names of those over ``budget`` seconds."""
+    slowest = sorted(fast.items(), key=lambda kv: -kv[1])
+    lines = [f"slowest notebooks in fast mode (budget {budget:.0f} s each):"]
+    lines += [f"  {seconds:6.1f} s  {name}" for name, seconds in slowest[:show]]
+    return "\n".join(lines), [name for name, seconds in slowest if seconds > budget]
+
+
+def main(argv: list[str]) -> int:
+    budget = None
+    if "--budget" in argv:
+        i = argv.index("--budget")
+        budget = float(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
+    report = Path(argv[0]) if argv else ROOT / ".pytest-report.xml"
+    if budget is None:
+        print(table(report))
+        return 0
+    fast = fast_seconds(report)
+    if not fast:
+        print(f"no notebook test cases in {report}")
+        return 1
+    text, over = check_budget(fast, budget)
+    print(text)
+    if over:
+        print(f"FAILED: {len(over)} notebook(s) over the {budget:.0f} s fast-mode budget: {', '.join(over)}")
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    print(table(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".pytest-report.xml"))
+    sys.exit(main(sys.argv[1:]))
