@@ -7,8 +7,8 @@ import pytest
 from keras import ops
 
 import vae_helpers as vh
-from vae_helpers.anomaly import negative_elbo, reconstruction_error, reconstruction_probability
-from vae_helpers.losses import kl_divergence
+from vae_helpers.core import kl_divergence
+from vae_helpers.evaluation import negative_elbo, reconstruction_error, reconstruction_probability
 
 
 @pytest.fixture

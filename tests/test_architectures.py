@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 import vae_helpers as vh
-from vae_helpers.architectures import (build_residual_conv_decoder, build_residual_conv_encoder,
-                                       count_parameters, residual_block)
+from vae_helpers.core import build_residual_conv_decoder, build_residual_conv_encoder, count_parameters, residual_block
 
 
 def _pair(latent_dim=3, blocks=1):

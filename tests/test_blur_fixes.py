@@ -3,8 +3,14 @@ import numpy as np
 import pytest
 
 import vae_helpers as vh
-from vae_helpers.blur_fixes import (FeatureLossVAE, LearnedVarianceVAE, VectorQuantizer, VQVAE, build_vq_decoder,
-                                    build_vq_encoder)
+from vae_helpers.core import (
+    VQVAE,
+    FeatureLossVAE,
+    LearnedVarianceVAE,
+    VectorQuantizer,
+    build_vq_decoder,
+    build_vq_encoder,
+)
 
 
 @pytest.fixture

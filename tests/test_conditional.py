@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 import vae_helpers as vh
-from vae_helpers.conditional import (ConditionalVAE, build_conditional_conv_decoder,
-                                     build_conditional_conv_encoder, one_hot)
+from vae_helpers.core import ConditionalVAE, build_conditional_conv_decoder, build_conditional_conv_encoder, one_hot
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ lesson's "## Exercises" markdown cell. Being markdown, solutions do not change a
 each runs here in a fresh namespace, in fast mode, and must pass its own asserts.
 """
 
-import os
 import re
 from pathlib import Path
 

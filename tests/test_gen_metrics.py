@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from vae_helpers import gen_metrics
+import vae_helpers as vh
 
 
 def _onehot(labels, n=10, sharp=1.0):
@@ -12,35 +12,35 @@ def _onehot(labels, n=10, sharp=1.0):
 
 def test_inception_style_score_bounds():
     labels = np.arange(1000) % 10
-    assert gen_metrics.inception_style_score(_onehot(labels)) == pytest.approx(10.0, rel=1e-6)
-    assert gen_metrics.inception_style_score(_onehot(np.full(100, 3))) == pytest.approx(1.0)
-    assert gen_metrics.inception_style_score(np.full((50, 10), 0.1)) == pytest.approx(1.0)
+    assert vh.evaluation.inception_style_score(_onehot(labels)) == pytest.approx(10.0, rel=1e-6)
+    assert vh.evaluation.inception_style_score(_onehot(np.full(100, 3))) == pytest.approx(1.0)
+    assert vh.evaluation.inception_style_score(np.full((50, 10), 0.1)) == pytest.approx(1.0)
     # five classes, confident: score 5; softer predictions score lower
     five = _onehot(np.arange(1000) % 5)
-    assert gen_metrics.inception_style_score(five) == pytest.approx(5.0, rel=1e-6)
-    assert gen_metrics.inception_style_score(_onehot(labels, sharp=0.5)) < 10.0
+    assert vh.evaluation.inception_style_score(five) == pytest.approx(5.0, rel=1e-6)
+    assert vh.evaluation.inception_style_score(_onehot(labels, sharp=0.5)) < 10.0
 
 
 def test_inception_style_score_bad_input():
     with pytest.raises(ValueError, match="sum to 1"):
-        gen_metrics.inception_style_score(np.ones((4, 3)))
+        vh.evaluation.inception_style_score(np.ones((4, 3)))
     with pytest.raises(ValueError, match="non-negative"):
-        gen_metrics.inception_style_score(np.array([[1.5, -0.5], [0.5, 0.5]]))
+        vh.evaluation.inception_style_score(np.array([[1.5, -0.5], [0.5, 0.5]]))
     with pytest.raises(ValueError, match="2-D"):
-        gen_metrics.inception_style_score(np.ones((2, 2, 2)) / 2)
+        vh.evaluation.inception_style_score(np.ones((2, 2, 2)) / 2)
     with pytest.raises(ValueError, match="NaN"):
-        gen_metrics.inception_style_score(np.array([[np.nan, 1.0], [0.5, 0.5]]))
+        vh.evaluation.inception_style_score(np.array([[np.nan, 1.0], [0.5, 0.5]]))
     with pytest.raises(ValueError, match="at least 2 classes"):
-        gen_metrics.inception_style_score(np.ones((3, 1)))
+        vh.evaluation.inception_style_score(np.ones((3, 1)))
 
 
 def test_precision_recall_identical_and_disjoint():
     rng = np.random.default_rng(0)
     a = rng.normal(size=(300, 4))
     b = rng.normal(size=(300, 4))
-    same = gen_metrics.precision_recall(a, b, k=3)
+    same = vh.evaluation.precision_recall(a, b, k=3)
     assert same["precision"] > 0.8 and same["recall"] > 0.8
-    far = gen_metrics.precision_recall(a, b + 20.0, k=3)
+    far = vh.evaluation.precision_recall(a, b + 20.0, k=3)
     assert far == {"precision": 0.0, "recall": 0.0}
 
 
@@ -50,22 +50,22 @@ def test_precision_recall_mode_dropping():
     lab = np.arange(1000) % 10
     real = centers[lab] + rng.normal(size=(1000, 5))
     half = centers[lab % 5] + rng.normal(size=(1000, 5))   # only 5 of 10 modes
-    r = gen_metrics.precision_recall(real, half, k=3)
+    r = vh.evaluation.precision_recall(real, half, k=3)
     assert r["precision"] > 0.8 and r["recall"] < 0.6, r
     blob = real.mean(0) + rng.normal(size=(1000, 5))      # mass between the modes
-    assert gen_metrics.precision_recall(real, blob, k=3)["precision"] < r["precision"]
+    assert vh.evaluation.precision_recall(real, blob, k=3)["precision"] < r["precision"]
 
 
 def test_precision_recall_bad_input():
     a = np.zeros((10, 3))
     with pytest.raises(ValueError, match="feature dimensions"):
-        gen_metrics.precision_recall(a, np.zeros((10, 4)))
+        vh.evaluation.precision_recall(a, np.zeros((10, 4)))
     with pytest.raises(ValueError, match="smaller than"):
-        gen_metrics.precision_recall(a, a, k=10)
+        vh.evaluation.precision_recall(a, a, k=10)
     with pytest.raises(TypeError, match="positive int"):
-        gen_metrics.precision_recall(a, a, k=1.5)
+        vh.evaluation.precision_recall(a, a, k=1.5)
     with pytest.raises(ValueError, match="2-D"):
-        gen_metrics.precision_recall(np.zeros((10, 3, 1)), a)
+        vh.evaluation.precision_recall(np.zeros((10, 3, 1)), a)
 
 
 def test_train_judge_learns_and_validates():
@@ -73,15 +73,15 @@ def test_train_judge_learns_and_validates():
     y = np.arange(200) % 2
     x = rng.random((200, 8, 8, 1)).astype(np.float32) * 0.3
     x[y == 1, :, :4] += 0.6                            # class 1: bright left half
-    judge = gen_metrics.train_judge(x, y, n_classes=2, epochs=15, x_test=x, y_test=y, filters=(8, 8),
+    judge = vh.evaluation.train_judge(x, y, n_classes=2, epochs=15, x_test=x, y_test=y, filters=(8, 8),
                                     feature_dim=8)
     assert judge.accuracy > 0.9
     assert judge.features(x[:5]).shape == (5, 8)
     p = judge.probs(x[:5])
     assert p.shape == (5, 2) and np.allclose(p.sum(1), 1.0)
     with pytest.raises(ValueError, match="labels must lie"):
-        gen_metrics.train_judge(x, y + 5, n_classes=2)
+        vh.evaluation.train_judge(x, y + 5, n_classes=2)
     with pytest.raises(TypeError, match="integer labels"):
-        gen_metrics.train_judge(x, y.astype(float), n_classes=2)
+        vh.evaluation.train_judge(x, y.astype(float), n_classes=2)
     with pytest.raises(ValueError, match=r"\(n, H, W, C\)"):
-        gen_metrics.train_judge(x[..., 0], y, n_classes=2)
+        vh.evaluation.train_judge(x[..., 0], y, n_classes=2)

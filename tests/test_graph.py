@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 import vae_helpers as vh
-from vae_helpers.graph import (VGAE, adjacency_matrix, link_prediction_scores, normalized_adjacency,
-                               spectral_embedding_scores, split_edges, train_vgae)
+from vae_helpers.graphs import (
+    VGAE,
+    adjacency_matrix,
+    link_prediction_scores,
+    normalized_adjacency,
+    spectral_embedding_scores,
+    split_edges,
+    train_vgae,
+)
 
 
 @pytest.fixture

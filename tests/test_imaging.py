@@ -1,8 +1,18 @@
 import numpy as np
 import pytest
 
-from vae_helpers.imaging import (consistency_error, downsample, edge_mask, format_metric_table, psnr_ssim,
-                                 psnr_ssim_table, random_patches, sample_spread, to_grey, upsample_baseline)
+from vae_helpers.images import (
+    consistency_error,
+    downsample,
+    edge_mask,
+    format_metric_table,
+    psnr_ssim,
+    psnr_ssim_table,
+    random_patches,
+    sample_spread,
+    to_grey,
+    upsample_baseline,
+)
 
 
 @pytest.fixture

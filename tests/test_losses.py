@@ -4,7 +4,7 @@ from keras import ops
 from scipy.stats import norm
 
 import vae_helpers as vh
-from vae_helpers.losses import kl_divergence_per_dim, log_normal_diag, log_standard_normal
+from vae_helpers.core import kl_divergence_per_dim, log_normal_diag, log_standard_normal
 
 
 def test_kl_matches_monte_carlo():
@@ -60,3 +60,9 @@ def test_elbo_per_example_combines_terms_and_rejects_unknown_likelihood():
     np.testing.assert_allclose(elbo, expected, rtol=1e-6)
     with pytest.raises(ValueError, match="unknown likelihood"):
         vh.elbo_per_example(x, out, mu, lv, "poisson")
+    tokens = np.array([[1, 2, 0]])
+    logits = rng.normal(size=(1, 3, 4)).astype(np.float32)
+    cat = ops.convert_to_numpy(vh.elbo_per_example(tokens, logits, mu[:1], lv[:1], "categorical"))
+    expected_cat = ops.convert_to_numpy(vh.core.categorical_log_likelihood(tokens, logits)
+                                        - vh.kl_divergence(mu[:1], lv[:1]))
+    np.testing.assert_allclose(cat, expected_cat, rtol=1e-6)  # a categorical likelihood, not a Gaussian

@@ -67,7 +67,7 @@ def test_active_units_counts_informative_dimensions():
 
 
 def test_independent_pixel_log_likelihood_matches_formula_and_beats_a_wrong_mean():
-    from vae_helpers.metrics import independent_pixel_log_likelihood
+    from vae_helpers.evaluation import independent_pixel_log_likelihood
 
     rng = np.random.default_rng(0)
     p_true = rng.uniform(0.05, 0.95, size=(4, 4, 1))
@@ -81,7 +81,7 @@ def test_independent_pixel_log_likelihood_matches_formula_and_beats_a_wrong_mean
 
 
 def test_independent_pixel_log_likelihood_finite_for_constant_pixels_and_bad_input():
-    from vae_helpers.metrics import independent_pixel_log_likelihood
+    from vae_helpers.evaluation import independent_pixel_log_likelihood
 
     zeros = np.zeros((10, 3, 3, 1), np.float32)
     ones = np.ones((2, 3, 3, 1), np.float32)

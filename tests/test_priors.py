@@ -6,10 +6,14 @@ import pytest
 from keras import ops
 
 import vae_helpers as vh
-from vae_helpers.losses import log_standard_normal
-from vae_helpers.priors import (MixturePriorVAE, VampPriorVAE, aggregate_posterior_kl, evaluate_elbo_any_prior,
-                                iwae_log_likelihood_any_prior, log_prior, mixture_log_density,
-                                prior_log_density_grid, sample_prior)
+from vae_helpers.core import (
+    MixturePriorVAE,
+    VampPriorVAE,
+    log_standard_normal,
+    mixture_log_density,
+    prior_log_density_grid,
+)
+from vae_helpers.evaluation import aggregate_posterior_kl
 
 
 @pytest.fixture
@@ -48,7 +52,7 @@ def test_mixture_log_density_matches_scipy_and_standard_normal():
 def test_shapes_samples_and_prior(binary_images):
     for model in _models():
         assert model.sample(6).shape == (6, 8, 8, 1)
-        assert sample_prior(model, 6).shape == (6, 3)
+        assert model.sample_prior(6).shape == (6, 3)
         assert ops.convert_to_numpy(model.log_prior(np.zeros((4, 2, 3), np.float32))).shape == (4, 2)
         assert model.reconstruct(binary_images[:5]).shape == (5, 8, 8, 1)
     mog, vamp = _models()
@@ -62,19 +66,19 @@ def test_single_standard_component_reproduces_the_standard_vae(binary_images):
     enc, dec = _nets()
     mog = MixturePriorVAE(enc, dec, n_components=1, init_scale=0.0)
     plain = vh.VAE(enc, dec)
-    mc = evaluate_elbo_any_prior(mog, binary_images, n_samples=400)
+    mc = vh.evaluate_elbo(mog, binary_images, kl_samples=400)
     exact = vh.evaluate_elbo(plain, binary_images)
     assert mc["kl"] == pytest.approx(exact["kl"], rel=0.05, abs=0.05)
-    np.testing.assert_allclose(iwae_log_likelihood_any_prior(mog, binary_images[:8], k=5, per_example=True),
+    np.testing.assert_allclose(vh.iwae_log_likelihood(mog, binary_images[:8], k=5, per_example=True),
                                vh.iwae_log_likelihood(plain, binary_images[:8], k=5, per_example=True), rtol=1e-5)
 
 
 def test_plain_vae_evaluation_matches_vae_helpers(tiny_vae, binary_images):
-    assert evaluate_elbo_any_prior(tiny_vae, binary_images)["elbo"] == pytest.approx(
+    assert vh.evaluate_elbo(tiny_vae, binary_images)["elbo"] == pytest.approx(
         vh.evaluate_elbo(tiny_vae, binary_images)["elbo"], rel=1e-6)
-    assert iwae_log_likelihood_any_prior(tiny_vae, binary_images, k=7) == pytest.approx(
+    assert vh.iwae_log_likelihood(tiny_vae, binary_images, k=7) == pytest.approx(
         vh.iwae_log_likelihood(tiny_vae, binary_images, k=7), rel=1e-6)
-    np.testing.assert_allclose(ops.convert_to_numpy(log_prior(tiny_vae, np.ones((2, 3), np.float32))),
+    np.testing.assert_allclose(ops.convert_to_numpy(tiny_vae.log_prior(np.ones((2, 3), np.float32))),
                                ops.convert_to_numpy(log_standard_normal(np.ones((2, 3), np.float32))))
 
 
@@ -82,12 +86,12 @@ def test_short_training_lowers_the_loss_and_moves_the_prior(binary_images):
     for model in _models():
         if isinstance(model, VampPriorVAE):
             model.init_pseudo_inputs(binary_images, seed=0)
-        before = evaluate_elbo_any_prior(model, binary_images)["elbo"]
+        before = vh.evaluate_elbo(model, binary_images)["elbo"]
         prior_before = [ops.convert_to_numpy(t).copy() for t in model.prior_parameters()[:2]]
         run = vh.train(model, binary_images, binary_images[:16], epochs=15, batch_size=16, learning_rate=3e-3,
                        print_every=None)
         assert run.history["loss"][-1] < run.history["loss"][0]
-        assert evaluate_elbo_any_prior(model, binary_images)["elbo"] > before + 1.0
+        assert vh.evaluate_elbo(model, binary_images)["elbo"] > before + 1.0
         prior_after = [ops.convert_to_numpy(t) for t in model.prior_parameters()[:2]]
         assert not np.allclose(prior_before[0], prior_after[0])
 
@@ -136,20 +140,20 @@ def test_bad_inputs(tiny_vae, binary_images):
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         vamp.init_pseudo_inputs(binary_images * 3)
     with pytest.raises(TypeError, match="vae_helpers.VAE"):
-        evaluate_elbo_any_prior("model", binary_images)
+        vh.evaluate_elbo("model", binary_images)
     with pytest.raises(ValueError, match="direction"):
         aggregate_posterior_kl(tiny_vae, binary_images, direction="sideways")
     with pytest.raises(ValueError, match="2-D latent"):
         prior_log_density_grid(tiny_vae)
     with pytest.raises(ValueError, match="k must be"):
-        iwae_log_likelihood_any_prior(tiny_vae, binary_images, k=0)
+        vh.iwae_log_likelihood(tiny_vae, binary_images, k=0)
 
 
 def test_shared_metrics_use_a_learned_prior():
     import numpy as np
 
     import vae_helpers as vh
-    from vae_helpers.priors import MixturePriorVAE
+    from vae_helpers.core import MixturePriorVAE
 
     vh.set_seed(0)
     model = MixturePriorVAE(vh.build_mlp_encoder((8, 8, 1), 2, (8,)), vh.build_mlp_decoder(2, (8, 8, 1), (8,)),

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from vae_helpers.seeds import run_over_seeds
+from vae_helpers.evaluation import run_over_seeds
 
 
 def _noisy(offset, noise=0.1):

@@ -1,8 +1,17 @@
 import numpy as np
 import pytest
 
-from vae_helpers.style import (STYLE_KEYS, attribute_direction, digit_width, ink_mass, slant,
-                               stroke_thickness, style_statistics, texture_features, texture_patches)
+from vae_helpers.images import (
+    STYLE_KEYS,
+    attribute_direction,
+    digit_width,
+    ink_mass,
+    slant,
+    stroke_thickness,
+    style_statistics,
+    texture_features,
+    texture_patches,
+)
 
 
 def _bar(thickness=2, shear=0.0, size=28, half_width=0):

@@ -3,9 +3,17 @@ import numpy as np
 import pytest
 
 import vae_helpers as vh
-from vae_helpers.losses import categorical_log_likelihood
-from vae_helpers.text import (BOS, EOS, PAD, TextTokenizer, TextVAE, build_text_decoder, build_text_encoder,
-                              token_accuracy)
+from vae_helpers.core import categorical_log_likelihood
+from vae_helpers.text import (
+    BOS,
+    EOS,
+    PAD,
+    TextTokenizer,
+    TextVAE,
+    build_text_decoder,
+    build_text_encoder,
+    token_accuracy,
+)
 
 NAMES = ["anna", "bob", "carla", "dave", "eve", "frank", "gina", "hal", "ivy", "jon"] * 8
 

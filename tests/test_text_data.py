@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from vae_helpers import text_data as td
+from vae_helpers.text import corpora as td
 
 
 def test_load_names(capsys):
@@ -117,7 +117,7 @@ def test_bigram_log_likelihood_prefers_name_like_strings():
 
 
 def test_dialog_pairs_skip_malformed_conversations():
-    from vae_helpers.text_data import load_dialog_pairs
+    from vae_helpers.text import load_dialog_pairs
 
     pairs = load_dialog_pairs(n=100000)
     assert all(len(a) > 1 or len(b) > 1 for a, b in pairs), "single-character pairs leaked in"

@@ -1,8 +1,18 @@
 import numpy as np
 import pytest
 
-from vae_helpers.text_metrics import (centroid_select, distinct_n, lead_select, longest_select, mmr_select,
-                                      ngrams, random_select, rouge_n, split_sentences, tokens)
+from vae_helpers.text import (
+    centroid_select,
+    distinct_n,
+    lead_select,
+    longest_select,
+    mmr_select,
+    ngrams,
+    random_select,
+    rouge_n,
+    split_sentences,
+    tokens,
+)
 
 
 def test_tokens_and_ngrams():
@@ -69,7 +79,7 @@ def test_selectors():
 
 
 def test_unigram_nll():
-    from vae_helpers.text_metrics import unigram_nll
+    from vae_helpers.text import unigram_nll
     train = np.array([[2, 4, 4, 3, 0], [2, 4, 5, 3, 0]])
     # counts over ids 1..5 after add-one: [1, 1, 3, 4, 2] -> total 11 (id 0 excluded)
     nll = unigram_nll(train, np.array([[2, 4, 3, 0, 0]]), vocab_size=6)

@@ -15,6 +15,7 @@ import numpy as np
 
 T = TypeVar("T")
 
+
 _TRUE = {"1", "true", "yes", "on"}
 
 

@@ -18,22 +18,26 @@ from __future__ import annotations
 
 import gzip
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from .config import is_fast, is_offline
-from .validation import as_float_array, check_unit_interval
+from vae_helpers._checks import as_float_array, check_unit_interval
+from vae_helpers.config import is_fast, is_offline
 
+FAST_TRAIN, FAST_TEST = 2000, 500
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
 FASHION_CLASSES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
 )
+
+
 DIGIT_CLASSES = tuple(str(i) for i in range(10))
-FAST_TRAIN, FAST_TEST = 2000, 500
 
 
 @dataclass

@@ -18,15 +18,23 @@ likelihood, which is exactly the point the lessons make.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from .serialization import deserialize_parts, serialize_parts
-from .validation import as_float_array, check_non_negative, check_positive_int, check_shape, check_unit_interval, validate_fit_arrays
+from vae_helpers._checks import (
+    as_float_array,
+    check_non_negative,
+    check_positive_int,
+    check_shape,
+    check_unit_interval,
+    deserialize_parts,
+    serialize_parts,
+    validate_fit_arrays,
+)
 
 
 def _check_image_shape(shape: Sequence[int], name: str) -> tuple[int, int, int]:

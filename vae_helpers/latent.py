@@ -1,11 +1,12 @@
-"""Latent-space utilities: interpolation paths and a grid over the prior."""
+"""Latent-space utilities: interpolation paths and a grid over the prior.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.stats import norm
 
-from .validation import as_float_array, check_positive_int
+from vae_helpers._checks import as_float_array, check_positive_int
 
 
 def interpolate(z_start, z_end, steps: int = 10, spherical: bool = False) -> np.ndarray:

@@ -1,14 +1,15 @@
-"""Figures used across the course. Every function returns the matplotlib ``Figure``."""
+"""Figures used across the course. Every function returns the matplotlib ``Figure``.
+"""
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .latent import prior_grid
-from .validation import as_float_array
+from vae_helpers._checks import as_float_array
+from vae_helpers.latent import prior_grid
 
 
 def _as_images(images, name: str = "images") -> np.ndarray:

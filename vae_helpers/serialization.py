@@ -1,18 +1,3 @@
-"""Nested Keras objects (sub-models, optimizers) inside a model's config, for ``model.save``/``load_model``."""
+"""Compatibility shim: moved to vae_helpers._checks; removed once the notebooks import from there."""
 
-from __future__ import annotations
-
-import keras
-
-
-def serialize_parts(owner, *names: str) -> dict:
-    """``{name: serialized getattr(owner, name)}`` for each attribute name."""
-    return {name: keras.saving.serialize_keras_object(getattr(owner, name)) for name in names}
-
-
-def deserialize_parts(config: dict, *names: str) -> dict:
-    """A copy of ``config`` with the named entries turned back into Keras objects."""
-    config = dict(config)
-    for name in names:
-        config[name] = keras.saving.deserialize_keras_object(config[name])
-    return config
+from vae_helpers._checks import deserialize_parts, serialize_parts  # noqa: F401

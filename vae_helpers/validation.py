@@ -1,106 +1,14 @@
-"""Input checks shared by the public helpers: clear errors instead of silent NaNs."""
+"""Compatibility shim: moved to vae_helpers._checks; removed once the notebooks import from there."""
 
-from __future__ import annotations
-
-from typing import Any
-
-import numpy as np
-
-LIKELIHOODS = ("bernoulli", "gaussian", "categorical")
-
-
-def as_float_array(x: Any, name: str = "x", min_ndim: int = 2) -> np.ndarray:
-    """Convert ``x`` to a float32 array and check it is finite with at least ``min_ndim`` dims."""
-    try:
-        arr = np.asarray(x, dtype=np.float32)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be numeric array-like, got {type(x).__name__}") from err
-    if arr.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimensions (batch first), got shape {arr.shape}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
-    if not np.all(np.isfinite(arr)):
-        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(f"{name} contains {bad} NaN or infinite values")
-    return arr
-
-
-def check_unit_interval(x: np.ndarray, name: str = "x") -> None:
-    """Raise ValueError unless every value of ``x`` lies in [0, 1] (Bernoulli targets)."""
-    lo, hi = float(np.min(x)), float(np.max(x))
-    if lo < 0.0 or hi > 1.0:
-        raise ValueError(
-            f"{name} must lie in [0, 1] for a Bernoulli likelihood, got values in [{lo:.3g}, {hi:.3g}]; "
-            "scale images by 1/255 or use likelihood='gaussian'"
-        )
-
-
-def check_shape(x: np.ndarray, expected: tuple[int | None, ...], name: str = "x") -> None:
-    """Raise ValueError unless ``x.shape[1:]`` matches ``expected`` (None matches any size)."""
-    got = tuple(x.shape[1:])
-    if len(got) != len(expected) or any(e is not None and e != g for e, g in zip(expected, got)):
-        raise ValueError(f"{name} has per-example shape {got}, expected {tuple(expected)}")
-
-
-def check_model_type(model: Any, cls: type, what: str | None = None) -> None:
-    """Raise TypeError unless ``model`` is an instance of ``cls`` (``what`` names it in the message)."""
-    if not isinstance(model, cls):
-        raise TypeError(f"model must be a {what or 'vae_helpers.' + cls.__name__}, got {type(model).__name__}")
-
-
-def check_likelihood(name: str) -> str:
-    """Return the normalised likelihood name or raise ValueError listing the valid ones."""
-    if not isinstance(name, str):
-        raise TypeError(f"likelihood must be a string, got {type(name).__name__}")
-    key = name.strip().lower()
-    if key not in LIKELIHOODS:
-        raise ValueError(f"unknown likelihood {name!r}; choose one of {LIKELIHOODS}")
-    return key
-
-
-def check_positive_int(value: Any, name: str) -> int:
-    """Return ``value`` as int, raising TypeError/ValueError unless it is a positive integer."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive int, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return int(value)
-
-
-def check_non_negative(value: Any, name: str) -> float:
-    """Return ``value`` as float, raising unless it is a finite number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be finite and >= 0, got {value}")
-    return value
-
-
-def as_token_ids(x, vocab_size: int, length: int | None = None, name: str = "x") -> np.ndarray:
-    """Validate a batch of token ids: 2-D integers in [0, vocab_size), optional fixed length."""
-    arr = np.asarray(x)
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array of token ids (batch, time), got shape {arr.shape}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
-    if not np.issubdtype(arr.dtype, np.integer):
-        if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
-            raise ValueError(f"{name} must hold integer token ids, got dtype {arr.dtype} with non-integer values")
-    if length is not None and arr.shape[1] != length:
-        raise ValueError(f"{name} has sequence length {arr.shape[1]}, expected {length}")
-    if arr.min() < 0 or arr.max() >= vocab_size:
-        raise ValueError(f"{name} token ids must lie in [0, {vocab_size}), got [{arr.min()}, {arr.max()}]")
-    return arr.astype(np.int32)
-
-
-def validate_fit_arrays(model, x, validation_data):
-    """Run ``model.check_inputs`` on NumPy training / validation arrays before ``keras.Model.fit``.
-
-    Shared by every model's ``fit`` so bad data fails with a clear message instead of a NaN loss.
-    """
-    if isinstance(x, np.ndarray):
-        x = model.check_inputs(x, "x")
-    if isinstance(validation_data, np.ndarray):
-        validation_data = (model.check_inputs(validation_data, "validation_data"),)
-    return x, validation_data
+from vae_helpers._checks import (  # noqa: F401
+    LIKELIHOODS,
+    as_float_array,
+    as_token_ids,
+    check_likelihood,
+    check_model_type,
+    check_non_negative,
+    check_positive_int,
+    check_shape,
+    check_unit_interval,
+    validate_fit_arrays,
+)

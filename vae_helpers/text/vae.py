@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import keras
 import numpy as np
 from keras import layers, ops
 
-from .models import DEFAULT_LOGVAR_RANGE, VAE
-from .validation import as_token_ids, check_non_negative, check_positive_int
+from vae_helpers._checks import as_token_ids, check_non_negative, check_positive_int
+from vae_helpers.core.models import DEFAULT_LOGVAR_RANGE, VAE
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
+
+
 _WORD = re.compile(r"[\w']+|[^\w\s]")
 
 
@@ -61,7 +63,7 @@ class TextTokenizer:
         text = text.lower() if self.lowercase else text
         return list(text) if self.level == "char" else _WORD.findall(text)
 
-    def fit(self, texts: Iterable[str]) -> "TextTokenizer":
+    def fit(self, texts: Iterable[str]) -> TextTokenizer:
         """Build the vocabulary from ``texts`` (most frequent first, at most ``max_tokens``)."""
         counts = Counter(tok for t in texts for tok in self.tokenize(t))
         if not counts:
@@ -112,7 +114,7 @@ class TextTokenizer:
                 "lowercase": self.lowercase, "vocabulary": list(self.vocabulary)}
 
     @classmethod
-    def from_config(cls, config: dict) -> "TextTokenizer":
+    def from_config(cls, config: dict) -> TextTokenizer:
         return cls(**config)
 
 
