@@ -1,16 +1,16 @@
-"""Tests for vae_helpers.architectures (residual convolutional encoder/decoder builders)."""
+"""Tests for the residual option of the convolutional encoder/decoder builders (lesson 12)."""
 
 import keras
 import numpy as np
 import pytest
 
 import vae_helpers as vh
-from vae_helpers.core import build_residual_conv_decoder, build_residual_conv_encoder, count_parameters, residual_block
+from vae_helpers.core import build_conv_decoder, build_conv_encoder, count_parameters, residual_block
 
 
 def _pair(latent_dim=3, blocks=1):
-    enc = build_residual_conv_encoder((8, 8, 1), latent_dim, filters=(4, 8), blocks=blocks, dense_units=16)
-    dec = build_residual_conv_decoder(latent_dim, (8, 8, 1), filters=(8, 4), blocks=blocks)
+    enc = build_conv_encoder((8, 8, 1), latent_dim, filters=(4, 8), residual_blocks=blocks, dense_units=16)
+    dec = build_conv_decoder(latent_dim, (8, 8, 1), filters=(8, 4), residual_blocks=blocks)
     return enc, dec
 
 
@@ -19,9 +19,9 @@ def test_shapes_and_variational_heads():
     mean, log_var = enc(np.zeros((3, 8, 8, 1), np.float32))
     assert mean.shape == (3, 5) and log_var.shape == (3, 5)
     assert dec(np.zeros((3, 5), np.float32)).shape == (3, 8, 8, 1)
-    code = build_residual_conv_encoder((8, 8, 1), 4, filters=(4,), variational=False)
+    code = build_conv_encoder((8, 8, 1), 4, filters=(4,), variational=False, residual_blocks=1)
     assert code(np.zeros((2, 8, 8, 1), np.float32)).shape == (2, 4)
-    rgb = build_residual_conv_decoder(2, (16, 12, 3), filters=(8, 4))
+    rgb = build_conv_decoder(2, (16, 12, 3), filters=(8, 4), residual_blocks=1)
     assert rgb(np.zeros((1, 2), np.float32)).shape == (1, 16, 12, 3)
 
 
@@ -67,17 +67,13 @@ def test_save_load_round_trip(images, tmp_path):
 
 def test_bad_inputs():
     with pytest.raises(ValueError, match="divisible"):
-        build_residual_conv_decoder(2, (10, 10, 1), filters=(8, 4))
-    with pytest.raises(TypeError, match="input_shape"):
-        build_residual_conv_encoder(input_shape=(28, 28))
-    with pytest.raises(TypeError, match="filters"):
-        build_residual_conv_encoder(filters=())
-    with pytest.raises(ValueError, match="blocks"):
-        build_residual_conv_decoder(blocks=-1)
-    with pytest.raises(TypeError, match="blocks"):
-        build_residual_conv_encoder(blocks=1.5)
+        build_conv_decoder(2, (10, 10, 1), filters=(8, 4), residual_blocks=1)
+    with pytest.raises(ValueError, match="residual_blocks"):
+        build_conv_decoder(residual_blocks=-1)
+    with pytest.raises(ValueError, match="residual_blocks"):
+        build_conv_encoder(residual_blocks=1.5)
     with pytest.raises(ValueError, match="latent_dim"):
-        build_residual_conv_encoder(latent_dim=0)
+        build_conv_encoder(latent_dim=0, residual_blocks=1)
     with pytest.raises(ValueError, match="channels"):
         residual_block(keras.Input((4, 4, 2)), 3, "x")
     with pytest.raises(TypeError, match="keras.Model"):

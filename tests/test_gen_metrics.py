@@ -85,3 +85,36 @@ def test_train_judge_learns_and_validates():
         vh.evaluation.train_judge(x, y.astype(float), n_classes=2)
     with pytest.raises(ValueError, match=r"\(n, H, W, C\)"):
         vh.evaluation.train_judge(x[..., 0], y, n_classes=2)
+
+
+def test_density_coverage_ranks_real_above_degraded():
+    from vae_helpers.evaluation import density_coverage
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(0, 6, size=(5, 4))
+    real = np.concatenate([c + rng.normal(size=(200, 4)) for c in centres])
+    same = np.concatenate([c + rng.normal(size=(200, 4)) for c in centres])
+    dropped = np.concatenate([c + rng.normal(size=(500, 4)) for c in centres[:2]])  # 3 of 5 modes dropped
+    collapsed = np.tile(real.mean(0), (1000, 1))                                   # every sample identical
+    outliers = same + rng.normal(0, 8, size=same.shape)
+    dc = {name: density_coverage(real, f, k=5)
+          for name, f in {"same": same, "dropped": dropped, "collapsed": collapsed, "outliers": outliers}.items()}
+    assert 0.8 < dc["same"]["density"] < 1.2 and dc["same"]["coverage"] > 0.9
+    assert dc["dropped"]["coverage"] < 0.5 < dc["same"]["coverage"]
+    assert dc["collapsed"]["coverage"] < 0.05
+    assert dc["outliers"]["density"] < 0.3 * dc["same"]["density"]
+
+
+def test_precision_recall_duplicates_and_bad_input():
+    from vae_helpers.evaluation import density_coverage, precision_recall
+
+    rng = np.random.default_rng(1)
+    real = rng.normal(size=(300, 3))
+    dup = np.repeat(real[:10], 30, axis=0)  # duplicated rows: radius 0 balls, finite results
+    pr = precision_recall(real, dup, k=3)
+    assert pr["precision"] == 1.0 and pr["recall"] < 0.2  # duplicates of real points are "real" but cover little
+    assert np.isfinite(list(density_coverage(real, dup).values())).all()
+    with pytest.raises(ValueError, match="smaller than both"):
+        density_coverage(real[:4], real, k=5)
+    with pytest.raises(ValueError, match="feature dimensions"):
+        density_coverage(real, real[:, :2])

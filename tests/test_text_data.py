@@ -83,12 +83,10 @@ def test_load_dialog_pairs(capsys):
     assert len(td.load_dialog_pairs(n=50)) == 50
 
 
-def test_load_news_articles_and_reviews():
+def test_load_news_articles():
     docs = td.load_news_articles(n=10_000)
     assert 250 <= len(docs) <= 400 and all(len(d.split()) > 20 for d in docs)
     assert td.load_news_articles(n=5) == [docs[i] for i in td._subsample_indices(len(docs), 5, 0)]
-    texts, labels = td.load_movie_reviews(n=10_000)
-    assert len(texts) == len(labels) == 200 and set(labels) == {"neg", "pos"}
 
 
 def test_clean_text_and_novelty():

@@ -131,3 +131,11 @@ def test_vae_trains_under_mixed_float16_as_well_as_float32(images):
 
 def test_vae_trains_under_mixed_bfloat16(images):
     assert _loss_drop_under_policy("mixed_bfloat16", images) > 0.5
+
+
+def test_train_warns_when_it_ignores_the_learning_rate_of_a_compiled_model(tiny_vae, images):
+    vh.train(tiny_vae, images, epochs=1, batch_size=32, print_every=None)
+    with pytest.warns(UserWarning, match="already compiled"):
+        vh.train(tiny_vae, images, epochs=1, batch_size=32, learning_rate=0.1, print_every=None)
+    with pytest.warns(UserWarning, match="clipnorm"):
+        vh.train(tiny_vae, images, epochs=1, batch_size=32, clipnorm=1.0, print_every=None)

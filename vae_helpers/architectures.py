@@ -1,8 +1,6 @@
 """Compatibility shim: moved to vae_helpers.core.builders; removed once the notebooks import from there."""
 
 from vae_helpers.core.builders import (  # noqa: F401
-    build_residual_conv_decoder,
-    build_residual_conv_encoder,
     count_parameters,
     residual_block,
 )

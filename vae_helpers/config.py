@@ -48,10 +48,9 @@ def set_seed(seed: int = 0) -> None:
     Two runs of the same code after ``set_seed(s)`` produce the same weights,
     samples and losses on the same machine.
     """
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}")
+    from vae_helpers._checks import check_seed
+
+    seed = check_seed(seed)
     import keras
     import tensorflow as tf
 

@@ -27,8 +27,10 @@ from keras import layers, ops
 
 from vae_helpers._checks import (
     as_float_array,
+    check_divisible,
     check_non_negative,
     check_positive_int,
+    check_seed,
     check_shape,
     check_unit_interval,
     deserialize_parts,
@@ -56,9 +58,7 @@ def build_gan_generator(latent_dim: int = 32, output_shape: Sequence[int] = (28,
     if not filters:
         raise ValueError("filters must name at least one upsampling block")
     factor = 2 ** len(filters)
-    if height % factor or width % factor:
-        raise ValueError(f"output height/width {height}x{width} must be divisible by {factor} "
-                         f"for {len(filters)} upsampling blocks")
+    check_divisible(height, width, factor, f"{len(filters)} stride-2 upsampling blocks")
     z = keras.Input(shape=(latent_dim,), name="z")
     h = layers.Dense((height // factor) * (width // factor) * filters[0])(z)
     h = layers.LeakyReLU(0.2)(h)
@@ -121,8 +121,8 @@ class GAN(keras.Model):
             raise ValueError(f"generator outputs shape {gen_out} but the discriminator expects {disc_in}")
         if tuple(discriminator.outputs[0].shape[1:]) != (1,):
             raise ValueError("the discriminator must output one logit per example, shape (n, 1)")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}")
+        if seed is not None:
+            check_seed(seed)
         self.generator = generator
         self.discriminator = discriminator
         self.seed = None if seed is None else int(seed)

@@ -26,7 +26,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from vae_helpers._checks import check_non_negative, check_positive_int
+from vae_helpers._checks import check_non_negative, check_positive_int, check_seed
 from vae_helpers.core.layers import Sampling
 from vae_helpers.core.losses import kl_divergence
 from vae_helpers.core.training import PrintProgress, TrainingRun
@@ -126,9 +126,7 @@ def split_edges(graph_or_adj, test_fraction: float = 0.1, val_fraction: float = 
     val_fraction = _check_fraction(val_fraction, "val_fraction")
     if test_fraction + val_fraction >= 1:
         raise ValueError("test_fraction + val_fraction must be < 1")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {seed!r}")
-    rng = np.random.default_rng(int(seed))
+    rng = np.random.default_rng(check_seed(seed))
     n = len(adj)
     iu, ju = np.triu_indices(n, k=1)
     is_edge = adj[iu, ju] > 0

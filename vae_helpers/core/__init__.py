@@ -7,8 +7,6 @@ from .builders import (
     build_conv_encoder,
     build_mlp_decoder,
     build_mlp_encoder,
-    build_residual_conv_decoder,
-    build_residual_conv_encoder,
     count_parameters,
     residual_block,
 )

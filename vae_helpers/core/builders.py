@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
+import numpy as np
 from keras import layers
 
-from vae_helpers._checks import check_positive_int
+from vae_helpers._checks import check_divisible, check_positive_int
 
 
 def _check_shape(shape: Sequence[int], name: str) -> tuple[int, ...]:
@@ -31,9 +32,7 @@ def _check_upsampling(output_shape: Sequence[int], filters: Sequence[int]) -> tu
         raise ValueError(f"output_shape must be (height, width, channels), got {output_shape}")
     height, width, channels = output_shape
     factor = 2 ** len(filters)
-    if height % factor or width % factor:
-        raise ValueError(f"output height/width {height}x{width} must be divisible by {factor} "
-                         f"for {len(filters)} upsampling blocks")
+    check_divisible(height, width, factor, f"{len(filters)} stride-2 upsampling blocks")
     return height, width, channels, factor
 
 
@@ -73,16 +72,32 @@ def build_mlp_decoder(latent_dim: int = 2, output_shape: Sequence[int] = (28, 28
     return keras.Model(inputs, layers.Reshape(output_shape)(h), name=name)
 
 
+def _residual_blocks(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"residual_blocks must be an int >= 0, got {value!r}")
+    return int(value)
+
+
 def build_conv_encoder(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int = 2,
                        filters: Sequence[int] = (32, 64), dense_units: int = 128,
-                       variational: bool = True, name: str = "conv_encoder") -> keras.Model:
-    """Strided Conv2D(3x3, stride 2) blocks -> Dense -> ``[z_mean, z_log_var]``."""
+                       variational: bool = True, residual_blocks: int = 0, name: str = "conv_encoder") -> keras.Model:
+    """Strided Conv2D(3x3, stride 2) blocks -> Dense -> ``[z_mean, z_log_var]``.
+
+    ``residual_blocks`` adds that many :func:`residual_block` after each strided convolution
+    (and a final ReLU), the deeper architecture of lesson 12; 0 gives the plain network.
+    """
     input_shape = _check_shape(input_shape, "input_shape")
     latent_dim = check_positive_int(latent_dim, "latent_dim")
+    residual_blocks = _residual_blocks(residual_blocks)
     inputs = keras.Input(shape=input_shape, name="x")
     h = inputs
-    for f in filters:
-        h = layers.Conv2D(check_positive_int(f, "filters"), 3, strides=2, padding="same", activation="relu")(h)
+    for s, f in enumerate(filters):
+        f = check_positive_int(f, "filters")
+        h = layers.Conv2D(f, 3, strides=2, padding="same", activation="relu")(h)
+        for b in range(residual_blocks):
+            h = residual_block(h, f, name=f"enc{s}_res{b}")
+    if residual_blocks:
+        h = layers.Activation("relu", name="enc_out_relu")(h)
     h = layers.Flatten()(h)
     h = layers.Dense(check_positive_int(dense_units, "dense_units"), activation="relu")(h)
     return keras.Model(inputs, _heads(h, latent_dim, variational), name=name)
@@ -90,42 +105,28 @@ def build_conv_encoder(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int
 
 def build_conv_decoder(latent_dim: int = 2, output_shape: Sequence[int] = (28, 28, 1),
                        filters: Sequence[int] = (64, 32), output_activation: str | None = None,
-                       name: str = "conv_decoder") -> keras.Model:
+                       residual_blocks: int = 0, name: str = "conv_decoder") -> keras.Model:
     """Dense -> Reshape to a small map -> Conv2DTranspose(stride 2) blocks -> Conv2D to channels.
 
-    Height and width must be divisible by ``2 ** len(filters)``.
+    Height and width must be divisible by ``2 ** len(filters)``. ``residual_blocks`` adds that many
+    :func:`residual_block` after each upsampling block (and a final ReLU); 0 gives the plain network.
     """
     height, width, channels, factor = _check_upsampling(output_shape, filters)
     latent_dim = check_positive_int(latent_dim, "latent_dim")
+    residual_blocks = _residual_blocks(residual_blocks)
     inputs = keras.Input(shape=(latent_dim,), name="z")
     first = check_positive_int(filters[0], "filters") if filters else channels
     h = layers.Dense((height // factor) * (width // factor) * first, activation="relu")(inputs)
     h = layers.Reshape((height // factor, width // factor, first))(h)
-    for f in filters:
-        h = layers.Conv2DTranspose(check_positive_int(f, "filters"), 3, strides=2, padding="same",
-                                   activation="relu")(h)
+    for s, f in enumerate(filters):
+        f = check_positive_int(f, "filters")
+        h = layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu")(h)
+        for b in range(residual_blocks):
+            h = residual_block(h, f, name=f"dec{s}_res{b}")
+    if residual_blocks:
+        h = layers.Activation("relu", name="dec_out_relu")(h)
     outputs = layers.Conv2D(channels, 3, padding="same", activation=output_activation)(h)
     return keras.Model(inputs, outputs, name=name)
-
-
-def _check_image_shape(shape: Sequence[int], name: str) -> tuple[int, int, int]:
-    if not isinstance(shape, (tuple, list)) or len(shape) != 3:
-        raise TypeError(f"{name} must be a (height, width, channels) tuple of ints, got {shape!r}")
-    return tuple(check_positive_int(s, f"{name} entry") for s in shape)  # type: ignore[return-value]
-
-
-def _check_filters(filters: Sequence[int]) -> tuple[int, ...]:
-    if not isinstance(filters, (tuple, list)) or not filters:
-        raise TypeError(f"filters must be a non-empty tuple of ints, got {filters!r}")
-    return tuple(check_positive_int(f, "filters entry") for f in filters)
-
-
-def _check_blocks(blocks: int) -> int:
-    if isinstance(blocks, bool) or not isinstance(blocks, int):
-        raise TypeError(f"blocks must be an int >= 0, got {blocks!r}")
-    if blocks < 0:
-        raise ValueError(f"blocks must be >= 0, got {blocks}")
-    return blocks
 
 
 def residual_block(h, filters: int, name: str):
@@ -142,65 +143,6 @@ def residual_block(h, filters: int, name: str):
     r = layers.Activation("relu", name=f"{name}_relu2")(r)
     r = layers.Conv2D(filters, 3, padding="same", name=f"{name}_conv2")(r)
     return layers.Add(name=f"{name}_add")([h, r])
-
-
-def build_residual_conv_encoder(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int = 2,
-                                filters: Sequence[int] = (32, 64), blocks: int = 1, dense_units: int = 128,
-                                variational: bool = True, name: str = "resconv_encoder") -> keras.Model:
-    """Strided Conv2D (3x3, stride 2) stages, each followed by ``blocks`` residual blocks,
-    then Dense(ReLU) -> ``[z_mean, z_log_var]`` (one code when ``variational=False``).
-
-    With ``blocks=0`` this is the plain ``build_conv_encoder`` network.
-    """
-    shape = _check_image_shape(input_shape, "input_shape")
-    latent_dim = check_positive_int(latent_dim, "latent_dim")
-    filters = _check_filters(filters)
-    blocks = _check_blocks(blocks)
-    dense_units = check_positive_int(dense_units, "dense_units")
-    inputs = keras.Input(shape=shape, name="x")
-    h = inputs
-    for s, f in enumerate(filters):
-        h = layers.Conv2D(f, 3, strides=2, padding="same", activation="relu", name=f"down{s}")(h)
-        for b in range(blocks):
-            h = residual_block(h, f, name=f"enc{s}_res{b}")
-    h = layers.Activation("relu", name="enc_out_relu")(h) if blocks else h
-    h = layers.Flatten()(h)
-    h = layers.Dense(dense_units, activation="relu")(h)
-    if variational:
-        outputs = [layers.Dense(latent_dim, name="z_mean")(h), layers.Dense(latent_dim, name="z_log_var")(h)]
-    else:
-        outputs = layers.Dense(latent_dim, name="code")(h)
-    return keras.Model(inputs, outputs, name=name)
-
-
-def build_residual_conv_decoder(latent_dim: int = 2, output_shape: Sequence[int] = (28, 28, 1),
-                                filters: Sequence[int] = (64, 32), blocks: int = 1,
-                                output_activation: str | None = None,
-                                name: str = "resconv_decoder") -> keras.Model:
-    """Dense -> Reshape to a small map -> Conv2DTranspose (stride 2) stages, each followed by
-    ``blocks`` residual blocks -> Conv2D(3x3) to the output channels (raw logits or means).
-
-    Height and width must be divisible by ``2 ** len(filters)``. With ``blocks=0`` this is the
-    plain ``build_conv_decoder`` network.
-    """
-    height, width, channels = _check_image_shape(output_shape, "output_shape")
-    latent_dim = check_positive_int(latent_dim, "latent_dim")
-    filters = _check_filters(filters)
-    blocks = _check_blocks(blocks)
-    factor = 2 ** len(filters)
-    if height % factor or width % factor:
-        raise ValueError(f"output height/width {height}x{width} must be divisible by {factor} "
-                         f"for {len(filters)} upsampling stages")
-    inputs = keras.Input(shape=(latent_dim,), name="z")
-    h = layers.Dense((height // factor) * (width // factor) * filters[0], activation="relu")(inputs)
-    h = layers.Reshape((height // factor, width // factor, filters[0]))(h)
-    for s, f in enumerate(filters):
-        h = layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu", name=f"up{s}")(h)
-        for b in range(blocks):
-            h = residual_block(h, f, name=f"dec{s}_res{b}")
-    h = layers.Activation("relu", name="dec_out_relu")(h) if blocks else h
-    outputs = layers.Conv2D(channels, 3, padding="same", activation=output_activation, name="x_out")(h)
-    return keras.Model(inputs, outputs, name=name)
 
 
 def count_parameters(*models: keras.Model) -> int:

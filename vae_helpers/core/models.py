@@ -154,12 +154,20 @@ class LatentModel(keras.Model):
         return inputs, None
 
     # ---- inference helpers ------------------------------------------------------------------
-    def decode(self, z, batch_size: int = 1024) -> np.ndarray:
-        """Decode latent codes to E[x | z] (pixel probabilities for Bernoulli)."""
+    def decoder_output(self, z, condition=None, x=None, training: bool = False):
+        """Raw decoder output for codes ``z`` (logits or means); ``x`` is for teacher-forced decoders,
+        ``condition`` for conditional models (which override this)."""
+        return self.decoder(z, training=training)
+
+    def decode(self, z, condition=None, batch_size: int = 1024) -> np.ndarray:
+        """Decode latent codes to E[x | z] (pixel probabilities for Bernoulli), given the condition of a
+        conditional model (one row per code)."""
         z = as_float_array(z, "z")
         if z.shape[1:] != (self.latent_dim,):
             raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}")
-        out = [ops.convert_to_numpy(self.output_mean(self.decoder(z[i:i + batch_size], training=False)))
+        c = None if condition is None else self.check_condition(condition, len(z))
+        out = [ops.convert_to_numpy(self.output_mean(self.decoder_output(
+                   z[i:i + batch_size], None if c is None else c[i:i + batch_size])))
                for i in range(0, len(z), batch_size)]
         return np.concatenate(out)
 
@@ -224,10 +232,6 @@ class VAE(LatentModel):
         """True when :meth:`log_prior` is the N(0, I) of this class (the analytic KL applies)."""
         return type(self).log_prior is VAE.log_prior
 
-    def decoder_output(self, z, condition=None, x=None, training: bool = False):
-        """Raw decoder output for codes ``z`` (logits or means); ``x`` is for teacher-forced decoders."""
-        return self.decoder(z, training=training)
-
     def log_likelihood_given_z(self, x, z, condition=None, training: bool = False):
         """log p(x | z [, c]) per example — the one place the metrics and the loss decode."""
         return self.log_likelihood(x, self.decoder_output(z, condition, x=x, training=training))
@@ -284,12 +288,13 @@ class VAE(LatentModel):
         return (np.concatenate([ops.convert_to_numpy(m) for m, _ in parts]),
                 np.concatenate([ops.convert_to_numpy(v) for _, v in parts]))
 
-    def reconstruct(self, x, sample: bool = False, seed: int = 0) -> np.ndarray:
-        """Decode the posterior mean of ``x`` (or one posterior sample when ``sample=True``)."""
-        z_mean, z_log_var = self.encode(x)
+    def reconstruct(self, x, condition=None, sample: bool = False, seed: int = 0) -> np.ndarray:
+        """Decode the posterior mean of ``x`` (or one posterior sample when ``sample=True``), with its
+        condition for a conditional model."""
+        z_mean, z_log_var = self.encode(x, condition)
         if sample:
             z_mean = z_mean + np.exp(0.5 * z_log_var) * np.random.default_rng(seed).standard_normal(z_mean.shape)
-        return self.decode(z_mean)
+        return self.decode(z_mean, condition)
 
     def sample_prior(self, n: int, temperature: float = 1.0, seed: int = 0) -> np.ndarray:
         """``n`` codes from the prior, its spread scaled by ``temperature``: here N(0, temperature^2 I)

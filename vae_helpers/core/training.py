@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -89,6 +90,10 @@ def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size:
         condition = model.check_condition(condition, len(x_train), "condition")
     if not model.compiled:
         model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm))
+    elif learning_rate != 1e-3 or clipnorm is not None:
+        warnings.warn(f"{type(model).__name__} is already compiled: learning_rate={learning_rate} and "
+                      f"clipnorm={clipnorm} are ignored (its optimizer is kept); recompile to change them",
+                      UserWarning, stacklevel=2)
     cbs = list(callbacks or [])
     if print_every:
         cbs.append(PrintProgress(print_every))

@@ -117,23 +117,6 @@ class ConditionalVAE(VAE):
     def decoder_output(self, z, condition=None, x=None, training: bool = False):
         return self.decoder([z, self._need(condition)], training=training)
 
-    def decode(self, z, condition=None, batch_size: int = 1024) -> np.ndarray:
-        """E[x | z, c] for each row of ``z`` and ``condition``."""
-        z = as_float_array(z, "z")
-        if z.shape[1:] != (self.latent_dim,):
-            raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}")
-        c = self.check_condition(self._need(condition), len(z))
-        out = [ops.convert_to_numpy(self.output_mean(self.decoder_output(z[i:i + batch_size], c[i:i + batch_size])))
-               for i in range(0, len(z), batch_size)]
-        return np.concatenate(out)
-
-    def reconstruct(self, x, condition=None, sample: bool = False, seed: int = 0) -> np.ndarray:
-        """Decode the posterior mean (or a posterior sample) of ``x`` with its condition."""
-        z_mean, z_log_var = self.encode(x, condition)
-        if sample:
-            z_mean = z_mean + np.exp(0.5 * z_log_var) * np.random.default_rng(seed).standard_normal(z_mean.shape)
-        return self.decode(z_mean, condition)
-
     def generate(self, condition, temperature: float = 1.0, seed: int = 0) -> np.ndarray:
         """One sample per condition row: z ~ N(0, temperature^2 I), x = E[x | z, c]."""
         c = as_float_array(condition, "condition")
@@ -400,7 +383,7 @@ class VQVAE(LatentModel):
         idx = np.minimum((u > cum[None]).sum(axis=2), self.num_codes - 1)
         return self.decode_indices(idx.reshape(n, *self.grid_shape))
 
-    def decode(self, z, batch_size: int = 1024) -> np.ndarray:
+    def decode(self, z, condition=None, batch_size: int = 1024) -> np.ndarray:
         """Decode continuous code grids ``(n, *grid_shape, code_dim)`` after quantising them."""
         z = as_float_array(z, "z")
         return self.decode_indices(ops.convert_to_numpy(self.quantizer.indices(z)).astype(np.int64), batch_size)

@@ -17,6 +17,7 @@ from .likelihood import (
 from .samples import (
     Judge,
     class_coverage,
+    density_coverage,
     frechet_distance,
     inception_style_score,
     precision_recall,

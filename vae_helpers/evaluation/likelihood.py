@@ -161,9 +161,8 @@ def collapse_report(model: VAE, x, kl_threshold: float = 0.01, variance_threshol
     kl_threshold = check_non_negative(kl_threshold, "kl_threshold")
     variance_threshold = check_non_negative(variance_threshold, "variance_threshold")
     per_dim = kl_per_dimension(model, x)
-    z_mean, _ = model.encode(x)
     return {"kl": float(per_dim.sum()), "kl_per_dim": per_dim,
-            "active_units": int(np.sum(np.var(z_mean, axis=0) > variance_threshold)),
+            "active_units": active_units(model, x, threshold=variance_threshold),
             "collapsed_dims": [int(j) for j in np.flatnonzero(per_dim < kl_threshold)]}
 
 

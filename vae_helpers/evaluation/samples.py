@@ -144,25 +144,34 @@ def inception_style_score(probs, eps: float = 1e-12) -> float:
     return float(np.exp(max(float(kl.mean()), 0.0)))
 
 
-def _sq_dists(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    d = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T
-    return np.maximum(d, 0.0)
+def _knn_radii(feats: np.ndarray, k: int) -> np.ndarray:
+    """Euclidean distance from each row to its k-th nearest *other* row (``sklearn`` k-NN).
+
+    Column 0 of the neighbour list is the row itself (or an exact duplicate of it, also at distance 0),
+    so column ``k`` is the k-th other row; duplicated rows give radius 0, as they should.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(feats).kneighbors(feats)
+    return distances[:, k]
 
 
-def _knn_radii(feats: np.ndarray, k: int, chunk: int) -> np.ndarray:
-    """Squared distance from each row to its k-th nearest *other* row."""
-    radii = np.empty(len(feats))
-    for i in range(0, len(feats), chunk):
-        d = _sq_dists(feats[i:i + chunk], feats)
-        radii[i:i + chunk] = np.partition(d, k, axis=1)[:, k]  # index 0 is the point itself (distance 0)
-    return radii
+def _within_radii(queries: np.ndarray, support: np.ndarray, radii: np.ndarray, chunk: int) -> np.ndarray:
+    """Boolean ``(len(queries), len(support))``: query j lies in the ball of support point i."""
+    from sklearn.metrics import pairwise_distances
+
+    return np.concatenate([pairwise_distances(queries[i:i + chunk], support) <= radii[None, :]
+                           for i in range(0, len(queries), chunk)])
 
 
-def _inside(queries: np.ndarray, support: np.ndarray, radii: np.ndarray, chunk: int) -> np.ndarray:
-    out = np.empty(len(queries), dtype=bool)
-    for i in range(0, len(queries), chunk):
-        out[i:i + chunk] = np.any(_sq_dists(queries[i:i + chunk], support) <= radii[None, :], axis=1)
-    return out
+def _two_sets(real_feats, fake_feats, k, chunk) -> tuple[np.ndarray, np.ndarray, int, int]:
+    real, fake = _features(real_feats, "real_feats"), _features(fake_feats, "fake_feats")
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(f"feature dimensions differ: real_feats has {real.shape[1]}, fake_feats has {fake.shape[1]}")
+    k, chunk = check_positive_int(k, "k"), check_positive_int(chunk, "chunk")
+    if k >= min(len(real), len(fake)):
+        raise ValueError(f"k={k} must be smaller than both set sizes ({len(real)} real, {len(fake)} generated)")
+    return real, fake, k, chunk
 
 
 def precision_recall(real_feats, fake_feats, k: int = 3, chunk: int = 1024) -> dict[str, float]:
@@ -173,18 +182,35 @@ def precision_recall(real_feats, fake_feats, k: int = 3, chunk: int = 1024) -> d
     ``precision`` = share of generated samples inside the real manifold (are samples realistic?),
     ``recall`` = share of real samples inside the generated manifold (is all of the data covered?).
     Both lie in [0, 1]. Use the same number of real and generated samples when comparing models.
+    Known weakness: real outliers inflate the real balls, so precision can rank blurred or collapsed
+    samples above real ones; :func:`density_coverage` (Naeem et al., 2020) is more robust.
     Returns ``{"precision": ..., "recall": ...}``.
     """
-    real, fake = _features(real_feats, "real_feats"), _features(fake_feats, "fake_feats")
-    if real.shape[1] != fake.shape[1]:
-        raise ValueError(f"feature dimensions differ: real_feats has {real.shape[1]}, fake_feats has {fake.shape[1]}")
-    k = check_positive_int(k, "k")
-    chunk = check_positive_int(chunk, "chunk")
-    if k >= min(len(real), len(fake)):
-        raise ValueError(f"k={k} must be smaller than both set sizes ({len(real)} real, {len(fake)} generated)")
-    precision = _inside(fake, real, _knn_radii(real, k, chunk), chunk).mean()
-    recall = _inside(real, fake, _knn_radii(fake, k, chunk), chunk).mean()
+    real, fake, k, chunk = _two_sets(real_feats, fake_feats, k, chunk)
+    precision = _within_radii(fake, real, _knn_radii(real, k), chunk).any(axis=1).mean()
+    recall = _within_radii(real, fake, _knn_radii(fake, k), chunk).any(axis=1).mean()
     return {"precision": float(precision), "recall": float(recall)}
+
+
+def density_coverage(real_feats, fake_feats, k: int = 5, chunk: int = 1024) -> dict[str, float]:
+    r"""Density and coverage (Naeem et al., 2020, "Reliable Fidelity and Diversity Metrics for
+    Generative Models", ICML), using balls around the **real** samples only.
+
+    With :math:`B_i` the ball around real sample :math:`x_i` of radius its distance to its ``k``-th
+    nearest real neighbour, for M generated samples :math:`y_j` and N real ones:
+
+    .. math:: \mathrm{density} = rac{1}{kM}\sum_j\sum_i \mathbb 1[y_j\in B_i],\qquad
+              \mathrm{coverage} = rac1N\sum_i \mathbb 1[\exists j: y_j\in B_i].
+
+    Density is about 1 when the generated samples follow the real distribution (it can exceed 1 when
+    they crowd into dense real regions) and falls for outliers; coverage is the share of real
+    neighbourhoods that contain a sample: it falls when modes are dropped or samples collapse.
+    Neither uses balls around generated samples, so generated outliers and duplicates cannot inflate
+    them. Returns ``{"density": ..., "coverage": ...}``.
+    """
+    real, fake, k, chunk = _two_sets(real_feats, fake_feats, k, chunk)
+    inside = _within_radii(fake, real, _knn_radii(real, k), chunk)
+    return {"density": float(inside.sum() / (k * len(fake))), "coverage": float(inside.any(axis=0).mean())}
 
 
 @dataclass

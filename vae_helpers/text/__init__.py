@@ -14,7 +14,6 @@ from .corpora import (
     gensim_test_data_dir,
     load_dialog_pairs,
     load_fortunes,
-    load_movie_reviews,
     load_names,
     load_news_articles,
     names_dir,

@@ -9,7 +9,6 @@ Sources (all installed locally, no network):
 * :func:`load_dialog_pairs` — ``(prompt, reply)`` pairs from the ``chatterbot_corpus`` English YAML files
   (every consecutive pair of turns of every conversation).
 * :func:`load_news_articles` — gensim's bundled Lee corpus (``lee_background.cor``), ~300 news articles.
-* :func:`load_movie_reviews` — gensim's bundled Pang & Lee polarity sentences, labelled ``neg``/``pos``.
 
 Fast mode (``VAE_FAST=1``) subsamples every corpus unless an explicit ``n`` is passed (pass a large ``n``
 to get everything). A missing corpus raises :class:`CorpusNotFoundError` naming the pip or apt command.
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vae_helpers._checks import check_positive_int
+from vae_helpers._checks import check_positive_int, check_seed
 from vae_helpers.config import is_fast
 
 FORTUNE_DIR = Path("/usr/share/games/fortunes")
@@ -35,7 +34,7 @@ FORTUNE_DIR = Path("/usr/share/games/fortunes")
 DEFAULT_FORTUNE_CATEGORIES = ("computers", "food", "love", "science", "sports")
 
 
-FAST_SIZES = {"names": 1500, "fortunes": 1200, "dialog": 800, "news": 120, "reviews": 200}
+FAST_SIZES = {"names": 1500, "fortunes": 1200, "dialog": 800, "news": 120}
 
 
 _SPACE = re.compile(r"\s+")
@@ -55,14 +54,6 @@ def _check_n(n: int | None, key: str) -> int | None:
     if n is not None:
         return check_positive_int(n, "n")
     return FAST_SIZES[key] if is_fast() else None
-
-
-def _check_seed(seed: int) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}")
-    return int(seed)
 
 
 def _subsample_indices(total: int, n: int | None, seed: int) -> np.ndarray:
@@ -114,7 +105,7 @@ def load_names(n: int | None = None, seed: int = 0, min_length: int = 2,
     ``n`` keeps a random subset (fast mode keeps ``FAST_SIZES['names']`` when ``n`` is None);
     ``min_length``/``max_length`` (characters) filter before subsampling.
     """
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     min_length = check_positive_int(min_length, "min_length")
     if max_length is not None and check_positive_int(max_length, "max_length") < min_length:
         raise ValueError(f"max_length ({max_length}) must be >= min_length ({min_length})")
@@ -152,7 +143,7 @@ def load_fortunes(categories: Sequence[str] | None = None, max_chars: int | None
     :func:`clean_text`); ``max_chars`` keeps only quotes of at most that many characters. ``n`` keeps a
     random subset (corpus order kept; fast mode keeps ``FAST_SIZES['fortunes']`` when ``n`` is None).
     """
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if categories is None:
         categories = DEFAULT_FORTUNE_CATEGORIES
     if isinstance(categories, str) or not isinstance(categories, (list, tuple)):
@@ -190,7 +181,7 @@ def load_dialog_pairs(n: int | None = None, seed: int = 0) -> list[tuple[str, st
     """
     import yaml
 
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     n = _check_n(n, "dialog")
     folder = chatterbot_dir()
     files = sorted(glob.glob(os.fspath(folder / "*.yml")))
@@ -213,7 +204,7 @@ def load_dialog_pairs(n: int | None = None, seed: int = 0) -> list[tuple[str, st
 
 def load_news_articles(n: int | None = None, seed: int = 0) -> list[str]:
     """News articles of gensim's Lee background corpus, one string per article (corpus order kept)."""
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     n = _check_n(n, "news")
     path = _require_file(gensim_test_data_dir() / "lee_background.cor", "pip install gensim")
     docs = [clean_text(line) for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
@@ -222,23 +213,6 @@ def load_news_articles(n: int | None = None, seed: int = 0) -> list[str]:
     out = [docs[i] for i in idx]
     _report("Lee news corpus (gensim lee_background.cor)", len(out), len(docs), "articles")
     return out
-
-
-def load_movie_reviews(n: int | None = None, seed: int = 0) -> tuple[list[str], list[str]]:
-    """Pang & Lee movie-review sentences from gensim's test data: ``(texts, labels)``, labels ``neg``/``pos``."""
-    seed = _check_seed(seed)
-    n = _check_n(n, "reviews")
-    path = _require_file(gensim_test_data_dir() / "pang_lee_polarity.cor", "pip install gensim")
-    texts, labels = [], []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        m = re.match(r"__label__(\w+)\s+(.*)", line)
-        if m and clean_text(m.group(2)):
-            labels.append(m.group(1))
-            texts.append(clean_text(m.group(2)))
-    idx = _subsample_indices(len(texts), n, seed)
-    texts, labels, total = [texts[i] for i in idx], [labels[i] for i in idx], len(texts)
-    _report("Pang & Lee polarity sentences (gensim test data)", len(texts), total, "sentences")
-    return texts, labels
 
 
 def novelty(generated: Sequence[str], training: Sequence[str]) -> float:

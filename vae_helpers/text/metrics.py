@@ -20,17 +20,21 @@ import numpy as np
 
 from vae_helpers._checks import check_positive_int
 
-_TOKEN = re.compile(r"[a-z0-9']+")
+_WORD = re.compile(r"[\w']+")
+_WORD_OR_PUNCTUATION = re.compile(r"[\w']+|[^\w\s]")
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens (letters, digits, apostrophes); punctuation is dropped."""
+def tokens(text: str, lowercase: bool = True, punctuation: bool = False) -> list[str]:
+    """Word tokens (letters, digits, apostrophes), lower-cased unless ``lowercase=False``; punctuation marks
+    are dropped, or kept as tokens of their own with ``punctuation=True`` (the text VAE's vocabulary).
+    The one word tokenizer of the package: metrics and :class:`~vae_helpers.text.vae.TextTokenizer` use it."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
-    return _TOKEN.findall(text.lower())
+    text = text.lower() if lowercase else text
+    return (_WORD_OR_PUNCTUATION if punctuation else _WORD).findall(text)
 
 
 def ngrams(words: Sequence[str], n: int) -> Counter:

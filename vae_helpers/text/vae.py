@@ -10,7 +10,6 @@ collapse; the KL term is reported by the loss trackers so collapse is visible. A
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -20,11 +19,11 @@ from keras import layers, ops
 
 from vae_helpers._checks import as_token_ids, check_non_negative, check_positive_int
 from vae_helpers.core.models import DEFAULT_LOGVAR_RANGE, VAE
+from vae_helpers.text.metrics import tokens
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 
 
-_WORD = re.compile(r"[\w']+|[^\w\s]")
 
 
 class TextTokenizer:
@@ -60,8 +59,9 @@ class TextTokenizer:
         """Split one string into characters or words (punctuation kept as tokens)."""
         if not isinstance(text, str):
             raise TypeError(f"texts must be strings, got {type(text).__name__}")
-        text = text.lower() if self.lowercase else text
-        return list(text) if self.level == "char" else _WORD.findall(text)
+        if self.level == "word":
+            return tokens(text, lowercase=self.lowercase, punctuation=True)
+        return list(text.lower() if self.lowercase else text)
 
     def fit(self, texts: Iterable[str]) -> TextTokenizer:
         """Build the vocabulary from ``texts`` (most frequent first, at most ``max_tokens``)."""
