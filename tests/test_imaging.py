@@ -114,6 +114,20 @@ def test_edge_mask_and_sample_spread():
         edge_mask(img, 1.5)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_sample_spread_is_finite_when_a_region_is_empty():
+    flat = np.full((2, 16, 16), 0.5, np.float32)  # constant reference: no edge pixels at all
+    spread = sample_spread(np.stack([flat, flat + 0.1]), flat)
+    assert not edge_mask(flat).any()
+    assert spread["edge_std"] == 0.0 and spread["edge_share"] == 0.0
+    assert spread["flat_std"] == pytest.approx(0.05) == spread["mean_std"]
+    # stripes 0,1,1,0,...: the Sobel magnitude is the same at every pixel, so every pixel ties as an edge
+    stripes = np.tile(np.array([0, 1, 1, 0] * 4, np.float32), (2, 16, 1))
+    spread = sample_spread(np.stack([stripes, 0.5 * stripes]), stripes)
+    assert edge_mask(stripes).all()
+    assert spread["flat_std"] == 0.0 and spread["edge_share"] == 1.0
+    assert spread["edge_std"] == pytest.approx(0.125) == spread["mean_std"]
+
 def test_to_grey_and_random_patches():
     rgb = np.zeros((20, 30, 3), np.uint8)
     rgb[:, 15:] = 255

@@ -122,6 +122,8 @@ def sample_spread(samples, reference, fraction: float = 0.2) -> dict:
     ``reference`` (``(n, H, W[, C])``, e.g. the ground truth or a bicubic upsample) defines the edge
     pixels (:func:`edge_mask`). Returns ``std`` (``(n, H, W, C)``, std over the k samples), ``mean_std``,
     ``edge_std``, ``flat_std`` and ``edge_share`` (share of the total std that sits on edge pixels).
+    An empty region gives 0.0, never NaN: a constant reference has no edge pixels, and one whose
+    gradient magnitude is the same everywhere (ties at the threshold count as edges) has no flat pixels.
     """
     s = as_float_array(samples, "samples", min_ndim=4)
     if s.ndim == 4:
@@ -134,8 +136,12 @@ def sample_spread(samples, reference, fraction: float = 0.2) -> dict:
     std = s.std(axis=0)
     mask = np.broadcast_to(edge_mask(ref, fraction)[..., :1], std.shape)
     total = float(std.sum())
-    return {"std": std, "mean_std": float(std.mean()), "edge_std": float(std[mask].mean()),
-            "flat_std": float(std[~mask].mean()), "edge_share": float(std[mask].sum() / total) if total else 0.0}
+
+    def region_mean(region: np.ndarray) -> float:
+        return float(std[region].mean()) if region.any() else 0.0
+
+    return {"std": std, "mean_std": float(std.mean()), "edge_std": region_mean(mask),
+            "flat_std": region_mean(~mask), "edge_share": float(std[mask].sum() / total) if total else 0.0}
 
 
 def region_means(values, mask) -> tuple[float, float]:
