@@ -10,7 +10,7 @@ BUDGET ?= 60            # seconds of fast-mode pytest time allowed per notebook 
 PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider \
              --timeout=300 -n $(JOBS) --dist loadfile --durations=15 --junitxml=.pytest-report.xml
 
-.PHONY: lab test unit notebooks outputs site benchmark clean
+.PHONY: lab test lint unit notebooks outputs site benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,14 +25,18 @@ test: $(STAMP)             ## unit tests + nbval over every notebook, in fast mo
 	VAE_FAST=1 $(PYTEST_NB) tests notebooks
 	$(BIN)/python tools/nbval_timing.py --budget $(BUDGET) .pytest-report.xml
 
+lint: $(STAMP)             ## ruff: lint (package, tests, tools, notebooks' code cells) and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check vae_helpers tests tools benchmarks
+
 unit: $(STAMP)             ## unit tests only
 	VAE_FAST=1 $(BIN)/python -m pytest tests
 
 notebooks: $(STAMP)        ## nbval on one notebook or folder: make notebooks NB=notebooks/01_vae_principle.ipynb
 	VAE_FAST=1 $(PYTEST_NB) $(NB)
 
-outputs: $(STAMP)          ## re-execute in FULL mode and refresh committed outputs: make outputs [NB=path.ipynb]
-	env -u VAE_FAST $(BIN)/python tools/run_notebooks.py $(filter %.ipynb,$(NB))
+outputs: $(STAMP)          ## re-execute in FULL mode, offline, and refresh committed outputs: make outputs [NB=path.ipynb]
+	env -u VAE_FAST VAE_OFFLINE=1 $(BIN)/python tools/run_notebooks.py $(filter %.ipynb,$(NB))
 
 site: $(STAMP)             ## static HTML site in _site/: lessons, course map, errata, flashcards
 	$(BIN)/python tools/build_site.py --out _site
@@ -41,4 +45,4 @@ benchmark: $(STAMP)        ## vae_helpers vs a keras-io-style reference VAE
 	$(BIN)/python benchmarks/bench_training.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache _site .pytest-report.xml

@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import time
 
-import vae_helpers as vh
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers, ops
+
+import vae_helpers as vh
 
 
 class ReferenceVAE(keras.Model):
@@ -61,7 +61,7 @@ def reference_networks(latent_dim: int):
 
 
 def time_fit(model, x, epochs: int, batch: int) -> float:
-    model.fit(x[:batch * 2], epochs=1, batch_size=batch, verbose=0)  # trace/compile outside the timing
+    model.fit(x[: batch * 2], epochs=1, batch_size=batch, verbose=0)  # trace/compile outside the timing
     start = time.perf_counter()
     model.fit(x, epochs=epochs, batch_size=batch, verbose=0)
     return epochs * len(x) / (time.perf_counter() - start)
@@ -80,7 +80,9 @@ def main() -> None:
         for name in results:  # alternate order-independent: same seed, same data each time
             vh.set_seed(rep)
             if name == "vae_helpers.VAE":
-                model = vh.VAE(vh.build_conv_encoder(latent_dim=args.latent), vh.build_conv_decoder(latent_dim=args.latent))
+                model = vh.VAE(
+                    vh.build_conv_encoder(latent_dim=args.latent), vh.build_conv_decoder(latent_dim=args.latent)
+                )
             else:
                 model = ReferenceVAE(*reference_networks(args.latent))
             model.compile(optimizer=keras.optimizers.Adam(1e-3))

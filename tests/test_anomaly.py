@@ -20,11 +20,13 @@ def tiny_ae():
 
 
 def test_shapes_and_finiteness(tiny_vae, tiny_ae, images):
-    for score in (reconstruction_probability(tiny_vae, images, n_samples=3),
-                  reconstruction_probability(tiny_vae, images, n_samples=3, reduction="log_mean"),
-                  negative_elbo(tiny_vae, images, n_samples=3),
-                  reconstruction_error(tiny_vae, images),
-                  reconstruction_error(tiny_ae, images, kind="squared")):
+    for score in (
+        reconstruction_probability(tiny_vae, images, n_samples=3),
+        reconstruction_probability(tiny_vae, images, n_samples=3, reduction="log_mean"),
+        negative_elbo(tiny_vae, images, n_samples=3),
+        reconstruction_error(tiny_vae, images),
+        reconstruction_error(tiny_ae, images, kind="squared"),
+    ):
         assert score.shape == (len(images),)
         assert np.all(np.isfinite(score))
 
@@ -35,8 +37,8 @@ def test_reconstruction_probability_matches_hand_computation(tiny_vae, images):
     z_mean, z_log_var = (ops.convert_to_numpy(t) for t in tiny_vae.posterior(images))
     eps = np.random.default_rng(seed).standard_normal((len(images), n_samples, 3)).astype(np.float32)
     logs = []
-    for l in range(n_samples):
-        z = z_mean + np.exp(0.5 * z_log_var) * eps[:, l]
+    for sample in range(n_samples):
+        z = z_mean + np.exp(0.5 * z_log_var) * eps[:, sample]
         logs.append(ops.convert_to_numpy(tiny_vae.log_likelihood(images, tiny_vae.decoder(z))))
     np.testing.assert_allclose(got, -np.mean(logs, axis=0), rtol=1e-5, atol=1e-3)
 
@@ -87,8 +89,11 @@ def test_higher_score_for_images_far_from_training_data(tiny_vae):
     x = (rng.random((256, 8, 8, 1)) * 0.05).astype(np.float32)
     vh.train(tiny_vae, x, epochs=20, batch_size=64, print_every=None, learning_rate=1e-2)
     test = np.concatenate([x[:8], np.ones((8, 8, 8, 1), np.float32)])
-    for score in (reconstruction_probability(tiny_vae, test), negative_elbo(tiny_vae, test),
-                  reconstruction_error(tiny_vae, test)):
+    for score in (
+        reconstruction_probability(tiny_vae, test),
+        negative_elbo(tiny_vae, test),
+        reconstruction_error(tiny_vae, test),
+    ):
         assert score[8:].min() > score[:8].max()
 
 

@@ -28,8 +28,10 @@ def bars():
 
 
 def _mlp(latent=3):
-    return (vh.build_mlp_encoder((8, 8, 1), latent_dim=latent, hidden=(32,)),
-            vh.build_mlp_decoder(latent, (8, 8, 1), hidden=(32,)))
+    return (
+        vh.build_mlp_encoder((8, 8, 1), latent_dim=latent, hidden=(32,)),
+        vh.build_mlp_decoder(latent, (8, 8, 1), hidden=(32,)),
+    )
 
 
 def _features_net():
@@ -40,11 +42,11 @@ def _features_net():
 def test_learned_variance_vae_learns_sigma(bars):
     vh.set_seed(0)
     assert LearnedVarianceVAE(*_mlp()).sigma == pytest.approx(0.3, rel=1e-4)
-    model = LearnedVarianceVAE(*_mlp(), init_log_sigma=0.0)      # sigma = 1: far too noisy for [0, 1] pixels
+    model = LearnedVarianceVAE(*_mlp(), init_log_sigma=0.0)  # sigma = 1: far too noisy for [0, 1] pixels
     assert model.likelihood == "gaussian"
     run = vh.train(model, bars, epochs=15, batch_size=8, learning_rate=3e-3, print_every=None)
     assert run.history["loss"][-1] < run.history["loss"][0]
-    assert model.sigma < 0.7                        # the optimum sigma^2 is the mean squared error
+    assert model.sigma < 0.7  # the optimum sigma^2 is the mean squared error
     assert any("log_sigma" in w.name for w in model.trainable_weights)
     elbo = vh.evaluate_elbo(model, bars)
     assert np.isfinite(elbo["elbo"])
@@ -81,6 +83,7 @@ def test_feature_loss_bad_input():
 
 def test_vector_quantizer_straight_through():
     import tensorflow as tf
+
     vq = VectorQuantizer(num_codes=4, code_dim=2)
     z = tf.constant(np.random.default_rng(0).normal(size=(3, 5, 5, 2)).astype(np.float32))
     with tf.GradientTape() as tape:
@@ -89,7 +92,7 @@ def test_vector_quantizer_straight_through():
         loss = tf.reduce_sum(z_q)
     grad = tape.gradient(loss, z)
     assert z_q.shape == z.shape and idx.shape == (3, 5, 5)
-    np.testing.assert_allclose(grad.numpy(), 1.0)                         # straight-through: identity gradient
+    np.testing.assert_allclose(grad.numpy(), 1.0)  # straight-through: identity gradient
     np.testing.assert_allclose(z_q.numpy(), vq.lookup(idx).numpy(), atol=1e-6)  # values are codebook vectors
     assert float(cb) == pytest.approx(float(cm)) and float(cb) > 0
     with pytest.raises(ValueError, match="code_dim=2"):
@@ -135,12 +138,14 @@ def test_save_load_round_trip_vae_variants(bars, tmp_path):
     lv.save(tmp_path / "lv.keras")
     lv2 = keras.models.load_model(tmp_path / "lv.keras")
     assert lv2.sigma == pytest.approx(lv.sigma, rel=1e-5)
-    np.testing.assert_allclose(lv2.decode(np.zeros((2, 3), np.float32)), lv.decode(np.zeros((2, 3), np.float32)),
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        lv2.decode(np.zeros((2, 3), np.float32)), lv.decode(np.zeros((2, 3), np.float32)), atol=1e-5
+    )
     fl = FeatureLossVAE(*_mlp(), feature_net=_features_net(), feature_weight=0.3)
     vh.train(fl, bars, epochs=1, batch_size=32, print_every=None)
     fl.save(tmp_path / "fl.keras")
     fl2 = keras.models.load_model(tmp_path / "fl.keras")
     assert fl2.feature_weight == pytest.approx(0.3)
-    np.testing.assert_allclose(fl2.decode(np.ones((2, 3), np.float32)), fl.decode(np.ones((2, 3), np.float32)),
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        fl2.decode(np.ones((2, 3), np.float32)), fl.decode(np.ones((2, 3), np.float32)), atol=1e-5
+    )

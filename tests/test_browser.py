@@ -17,8 +17,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
-                                reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER),
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+)
 
 
 def _free_port() -> int:
@@ -34,9 +36,18 @@ def browser(tmp_path_factory):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,1000", f"--user-data-dir={tmp_path_factory.mktemp('chrome')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chrome')}",
+    ):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
     yield driver
@@ -47,10 +58,24 @@ def browser(tmp_path_factory):
 def lab_url(tmp_path_factory):
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={ROOT}",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={ROOT}",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -76,8 +101,13 @@ def test_jupyterlab_renders_notebook_01(browser, lab_url):
     from selenium.webdriver.common.by import By
 
     browser.get(f"{lab_url}/lab/tree/notebooks/01_vae_principle.ipynb")
-    heading = _wait_for(browser, lambda d: next((h for h in d.find_elements(By.CSS_SELECTOR, ".jp-RenderedMarkdown h1")
-                                                 if "The VAE principle" in h.text), None))
+    heading = _wait_for(
+        browser,
+        lambda d: next(
+            (h for h in d.find_elements(By.CSS_SELECTOR, ".jp-RenderedMarkdown h1") if "The VAE principle" in h.text),
+            None,
+        ),
+    )
     assert heading.is_displayed()
     assert _wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output img"))
     assert not browser.find_elements(By.CSS_SELECTOR, ".jp-Dialog"), "an error dialog is open"

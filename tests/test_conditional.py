@@ -15,14 +15,18 @@ def digits():
 
 def _label_cvae(latent=2):
     vh.set_seed(0)
-    return ConditionalVAE(build_conditional_conv_encoder((8, 8, 1), (4,), latent, filters=(8,), dense_units=16),
-                          build_conditional_conv_decoder(latent, (4,), (8, 8, 1), filters=(8,)))
+    return ConditionalVAE(
+        build_conditional_conv_encoder((8, 8, 1), (4,), latent, filters=(8,), dense_units=16),
+        build_conditional_conv_decoder(latent, (4,), (8, 8, 1), filters=(8,)),
+    )
 
 
 def _image_cvae(latent=2):
     vh.set_seed(0)
-    return ConditionalVAE(build_conditional_conv_encoder((8, 8, 1), (4, 4, 1), latent, filters=(8,), dense_units=16),
-                          build_conditional_conv_decoder(latent, (4, 4, 1), (8, 8, 1), filters=(8, 8)))
+    return ConditionalVAE(
+        build_conditional_conv_encoder((8, 8, 1), (4, 4, 1), latent, filters=(8,), dense_units=16),
+        build_conditional_conv_decoder(latent, (4, 4, 1), (8, 8, 1), filters=(8, 8)),
+    )
 
 
 def test_shapes_for_vector_and_image_conditions(digits):
@@ -38,8 +42,9 @@ def test_shapes_for_vector_and_image_conditions(digits):
 def test_training_lowers_loss_and_uses_validation(digits):
     x, y = digits
     model = _image_cvae()
-    run = vh.train(model, x, x, epochs=8, batch_size=16, condition=x[:, ::2, ::2],
-                   val_condition=x[:, ::2, ::2], print_every=None)
+    run = vh.train(
+        model, x, x, epochs=8, batch_size=16, condition=x[:, ::2, ::2], val_condition=x[:, ::2, ::2], print_every=None
+    )
     assert run.history["loss"][-1] < run.history["loss"][0] and "val_loss" in run.history
 
 

@@ -35,8 +35,10 @@ def test_collapse_report_bad_threshold(tiny_vae, images):
 
 
 def test_kl_per_dimension_rejects_non_vae(images):
-    ae = vh.Autoencoder(vh.build_mlp_encoder((8, 8, 1), 2, hidden=(8,), variational=False),
-                        vh.build_mlp_decoder(2, (8, 8, 1), hidden=(8,)))
+    ae = vh.Autoencoder(
+        vh.build_mlp_encoder((8, 8, 1), 2, hidden=(8,), variational=False),
+        vh.build_mlp_decoder(2, (8, 8, 1), hidden=(8,)),
+    )
     with pytest.raises(TypeError, match="VAE"):
         vh.evaluation.kl_per_dimension(ae, images)
 
@@ -44,8 +46,10 @@ def test_kl_per_dimension_rejects_non_vae(images):
 def test_aggregate_density_single_component_is_a_gaussian():
     mu, log_var = np.array([[1.0, -2.0]]), np.log(np.array([[0.5, 2.0]]))
     z = np.array([[0.0, 0.0], [1.0, -2.0]])
-    expected = [sum(-0.5 * (math.log(2 * math.pi * v) + (zj - m) ** 2 / v)
-                    for zj, m, v in zip(row, mu[0], np.exp(log_var[0]))) for row in z]
+    expected = [
+        sum(-0.5 * (math.log(2 * math.pi * v) + (zj - m) ** 2 / v) for zj, m, v in zip(row, mu[0], np.exp(log_var[0])))
+        for row in z
+    ]
     got = vh.evaluation.aggregate_posterior_log_density(z, mu, log_var)
     np.testing.assert_allclose(got, expected, rtol=1e-6)
 
@@ -54,9 +58,13 @@ def test_aggregate_density_is_the_mixture_average_and_batches_agree():
     rng = np.random.default_rng(0)
     mu, log_var = rng.normal(size=(5, 3)), rng.normal(scale=0.3, size=(5, 3))
     z = rng.normal(size=(7, 3))
-    comps = np.stack([vh.evaluation.aggregate_posterior_log_density(z, mu[i:i + 1], log_var[i:i + 1]) for i in range(5)])
+    comps = np.stack(
+        [vh.evaluation.aggregate_posterior_log_density(z, mu[i : i + 1], log_var[i : i + 1]) for i in range(5)]
+    )
     expected = np.log(np.exp(comps).mean(axis=0))
-    np.testing.assert_allclose(vh.evaluation.aggregate_posterior_log_density(z, mu, log_var, batch_size=2), expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        vh.evaluation.aggregate_posterior_log_density(z, mu, log_var, batch_size=2), expected, rtol=1e-6
+    )
     # far from every component the density is lower than at a component's centre
     far = vh.evaluation.aggregate_posterior_log_density(mu[:1] + 50.0, mu, log_var)
     assert far[0] < vh.evaluation.aggregate_posterior_log_density(mu[:1], mu, log_var)[0]
@@ -86,14 +94,16 @@ def test_first_nonfinite_epoch():
 
 def test_terminate_on_nan_history_is_detected(images):
     vh.set_seed(0)
-    vae = vh.VAE(vh.build_mlp_encoder((8, 8, 1), 2, hidden=(8,)), vh.build_mlp_decoder(2, (8, 8, 1), hidden=(8,)),
-                 logvar_range=None)
+    vae = vh.VAE(
+        vh.build_mlp_encoder((8, 8, 1), 2, hidden=(8,)),
+        vh.build_mlp_decoder(2, (8, 8, 1), hidden=(8,)),
+        logvar_range=None,
+    )
     # a huge z_log_var bias makes exp(log_var) overflow on the first batch
     layer = vae.encoder.get_layer("z_log_var")
     w, b = layer.get_weights()
     layer.set_weights([w, b + 1000.0])
-    run = vh.train(vae, images, epochs=3, batch_size=32, print_every=None,
-                   callbacks=[keras.callbacks.TerminateOnNaN()])
+    run = vh.train(vae, images, epochs=3, batch_size=32, print_every=None, callbacks=[keras.callbacks.TerminateOnNaN()])
     assert vh.core.first_nonfinite_epoch(run.history) == 0
 
 

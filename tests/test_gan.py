@@ -9,8 +9,9 @@ from vae_helpers.gan import GAN, build_gan_discriminator, build_gan_generator
 @pytest.fixture
 def tiny_gan():
     vh.set_seed(0)
-    return GAN(build_gan_generator(4, (8, 8, 1), filters=(8,)),
-               build_gan_discriminator((8, 8, 1), filters=(8,)), seed=0)
+    return GAN(
+        build_gan_generator(4, (8, 8, 1), filters=(8,)), build_gan_discriminator((8, 8, 1), filters=(8,)), seed=0
+    )
 
 
 @pytest.fixture
@@ -106,8 +107,11 @@ def test_save_load_round_trip(tiny_gan, bar_images, tmp_path):
     loaded = keras.models.load_model(path)
     assert isinstance(loaded, GAN) and loaded.latent_dim == tiny_gan.latent_dim and loaded.seed == 0
     z = np.random.default_rng(1).normal(size=(7, 4)).astype(np.float32)
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded.generator(z)),
-                                  keras.ops.convert_to_numpy(tiny_gan.generator(z)))
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(loaded.generator(z)), keras.ops.convert_to_numpy(tiny_gan.generator(z))
+    )
     np.testing.assert_array_equal(loaded.sample(5, seed=2), tiny_gan.sample(5, seed=2))
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded.discriminator(x[:3])),
-                                  keras.ops.convert_to_numpy(tiny_gan.discriminator(x[:3])))
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(loaded.discriminator(x[:3])),
+        keras.ops.convert_to_numpy(tiny_gan.discriminator(x[:3])),
+    )

@@ -49,10 +49,10 @@ def test_precision_recall_mode_dropping():
     centers = rng.normal(scale=10, size=(10, 5))
     lab = np.arange(1000) % 10
     real = centers[lab] + rng.normal(size=(1000, 5))
-    half = centers[lab % 5] + rng.normal(size=(1000, 5))   # only 5 of 10 modes
+    half = centers[lab % 5] + rng.normal(size=(1000, 5))  # only 5 of 10 modes
     r = vh.evaluation.precision_recall(real, half, k=3)
     assert r["precision"] > 0.8 and r["recall"] < 0.6, r
-    blob = real.mean(0) + rng.normal(size=(1000, 5))      # mass between the modes
+    blob = real.mean(0) + rng.normal(size=(1000, 5))  # mass between the modes
     assert vh.evaluation.precision_recall(real, blob, k=3)["precision"] < r["precision"]
 
 
@@ -72,9 +72,8 @@ def test_train_judge_learns_and_validates():
     rng = np.random.default_rng(0)
     y = np.arange(200) % 2
     x = rng.random((200, 8, 8, 1)).astype(np.float32) * 0.3
-    x[y == 1, :, :4] += 0.6                            # class 1: bright left half
-    judge = vh.evaluation.train_judge(x, y, n_classes=2, epochs=15, x_test=x, y_test=y, filters=(8, 8),
-                                    feature_dim=8)
+    x[y == 1, :, :4] += 0.6  # class 1: bright left half
+    judge = vh.evaluation.train_judge(x, y, n_classes=2, epochs=15, x_test=x, y_test=y, filters=(8, 8), feature_dim=8)
     assert judge.accuracy > 0.9
     assert judge.features(x[:5]).shape == (5, 8)
     p = judge.probs(x[:5])
@@ -95,10 +94,12 @@ def test_density_coverage_ranks_real_above_degraded():
     real = np.concatenate([c + rng.normal(size=(200, 4)) for c in centres])
     same = np.concatenate([c + rng.normal(size=(200, 4)) for c in centres])
     dropped = np.concatenate([c + rng.normal(size=(500, 4)) for c in centres[:2]])  # 3 of 5 modes dropped
-    collapsed = np.tile(real.mean(0), (1000, 1))                                   # every sample identical
+    collapsed = np.tile(real.mean(0), (1000, 1))  # every sample identical
     outliers = same + rng.normal(0, 8, size=same.shape)
-    dc = {name: density_coverage(real, f, k=5)
-          for name, f in {"same": same, "dropped": dropped, "collapsed": collapsed, "outliers": outliers}.items()}
+    dc = {
+        name: density_coverage(real, f, k=5)
+        for name, f in {"same": same, "dropped": dropped, "collapsed": collapsed, "outliers": outliers}.items()
+    }
     assert 0.8 < dc["same"]["density"] < 1.2 and dc["same"]["coverage"] > 0.9
     assert dc["dropped"]["coverage"] < 0.5 < dc["same"]["coverage"]
     assert dc["collapsed"]["coverage"] < 0.05

@@ -35,13 +35,16 @@ def test_normalized_adjacency_on_a_path_graph():
     assert np.isclose(np.linalg.eigvalsh(got).max(), 1.0, atol=1e-5)
 
 
-@pytest.mark.parametrize("bad, err", [
-    (np.ones((3, 4)), ValueError),                                 # not square
-    (np.array([[0, 1, 0], [0, 0, 1], [0, 1, 0]]), ValueError),     # not symmetric
-    (np.array([[0, -1], [-1, 0]]), ValueError),                    # negative
-    (np.array([[0, np.nan], [np.nan, 0]]), ValueError),            # NaN
-    ("not a matrix", TypeError),
-])
+@pytest.mark.parametrize(
+    "bad, err",
+    [
+        (np.ones((3, 4)), ValueError),  # not square
+        (np.array([[0, 1, 0], [0, 0, 1], [0, 1, 0]]), ValueError),  # not symmetric
+        (np.array([[0, -1], [-1, 0]]), ValueError),  # negative
+        (np.array([[0, np.nan], [np.nan, 0]]), ValueError),  # NaN
+        ("not a matrix", TypeError),
+    ],
+)
 def test_normalized_adjacency_rejects_bad_input(bad, err):
     with pytest.raises(err):
         normalized_adjacency(bad)
@@ -63,14 +66,14 @@ def test_split_edges_is_disjoint_and_negatives_are_non_edges(karate):
     assert len(split.test_pos) == round(0.2 * n_edges) and len(split.val_pos) == round(0.1 * n_edges)
     assert len(split.test_neg) == len(split.test_pos) and len(split.val_neg) == len(split.val_pos)
     held = {tuple(p) for p in np.concatenate([split.test_pos, split.val_pos])}
-    assert len(held) == len(split.test_pos) + len(split.val_pos)          # test and val disjoint
-    for i, j in held:                                                      # real edges, removed from train
+    assert len(held) == len(split.test_pos) + len(split.val_pos)  # test and val disjoint
+    for i, j in held:  # real edges, removed from train
         assert karate[i, j] == 1 and split.train_adj[i, j] == 0 and split.train_adj[j, i] == 0
-    assert split.train_adj.sum() / 2 == n_edges - len(held)               # nothing else removed
+    assert split.train_adj.sum() / 2 == n_edges - len(held)  # nothing else removed
     negs = np.concatenate([split.test_neg, split.val_neg])
-    assert len({tuple(p) for p in negs}) == len(negs)                      # distinct, test/val disjoint
+    assert len({tuple(p) for p in negs}) == len(negs)  # distinct, test/val disjoint
     assert np.all(karate[negs[:, 0], negs[:, 1]] == 0) and np.all(negs[:, 0] != negs[:, 1])
-    assert split.train_adj.sum(axis=1).min() >= 1                          # no node isolated
+    assert split.train_adj.sum(axis=1).min() >= 1  # no node isolated
     np.testing.assert_array_equal(split.train_adj, split.train_adj.T)
     # deterministic for a seed, different across seeds
     again = split_edges(karate, test_fraction=0.2, val_fraction=0.1, seed=3)

@@ -88,7 +88,7 @@ def test_consistency_error(images):
     low = downsample(images, 2)
     assert np.allclose(consistency_error(images, low, 2), 0, atol=1e-6)
     err = consistency_error(np.zeros_like(images), low, 2)
-    np.testing.assert_allclose(err, np.sqrt(np.mean(low ** 2, axis=(1, 2, 3))), rtol=1e-5)
+    np.testing.assert_allclose(err, np.sqrt(np.mean(low**2, axis=(1, 2, 3))), rtol=1e-5)
     with pytest.raises(ValueError, match="low_res"):
         consistency_error(images, low[:, :4, :4], 2)
 
@@ -127,6 +127,7 @@ def test_sample_spread_is_finite_when_a_region_is_empty():
     assert edge_mask(stripes).all()
     assert spread["flat_std"] == 0.0 and spread["edge_share"] == 1.0
     assert spread["edge_std"] == pytest.approx(0.125) == spread["mean_std"]
+
 
 def test_to_grey_and_random_patches():
     rgb = np.zeros((20, 30, 3), np.uint8)

@@ -63,6 +63,7 @@ def test_elbo_per_example_combines_terms_and_rejects_unknown_likelihood():
     tokens = np.array([[1, 2, 0]])
     logits = rng.normal(size=(1, 3, 4)).astype(np.float32)
     cat = ops.convert_to_numpy(vh.elbo_per_example(tokens, logits, mu[:1], lv[:1], "categorical"))
-    expected_cat = ops.convert_to_numpy(vh.core.categorical_log_likelihood(tokens, logits)
-                                        - vh.kl_divergence(mu[:1], lv[:1]))
+    expected_cat = ops.convert_to_numpy(
+        vh.core.categorical_log_likelihood(tokens, logits) - vh.kl_divergence(mu[:1], lv[:1])
+    )
     np.testing.assert_allclose(cat, expected_cat, rtol=1e-6)  # a categorical likelihood, not a Gaussian

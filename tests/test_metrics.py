@@ -13,18 +13,18 @@ def _ppca_vae(mean_shift: float = 0.0, logvar_shift: float = 0.0):
     """A linear-Gaussian VAE whose encoder is the exact posterior (plus optional perturbation)."""
     rng = np.random.default_rng(0)
     q, _ = np.linalg.qr(rng.normal(size=(D, D)))
-    w = q[:, :d] * np.array([2.0, 1.0])                   # orthogonal columns -> diagonal posterior
+    w = q[:, :d] * np.array([2.0, 1.0])  # orthogonal columns -> diagonal posterior
     b = rng.normal(size=D)
-    m_diag = (w ** 2).sum(axis=0) + SIGMA ** 2            # M = W^T W + sigma^2 I (diagonal)
+    m_diag = (w**2).sum(axis=0) + SIGMA**2  # M = W^T W + sigma^2 I (diagonal)
     enc = vh.build_mlp_encoder((D,), latent_dim=d, hidden=())
     dec = vh.build_mlp_decoder(d, (D,), hidden=())
-    post_kernel = w / m_diag                               # (D, d): M^-1 W^T, transposed
+    post_kernel = w / m_diag  # (D, d): M^-1 W^T, transposed
     enc.get_layer("z_mean").set_weights([post_kernel, -(b @ post_kernel) + mean_shift])
-    enc.get_layer("z_log_var").set_weights([np.zeros((D, d)), np.log(SIGMA ** 2 / m_diag) + logvar_shift])
+    enc.get_layer("z_log_var").set_weights([np.zeros((D, d)), np.log(SIGMA**2 / m_diag) + logvar_shift])
     dec.layers[1].set_weights([w.T, b])
     model = vh.VAE(enc, dec, likelihood="gaussian", obs_sigma=SIGMA)
-    x = multivariate_normal(b, w @ w.T + SIGMA ** 2 * np.eye(D)).rvs(300, random_state=1).astype(np.float32)
-    exact = multivariate_normal(b, w @ w.T + SIGMA ** 2 * np.eye(D)).logpdf(x)
+    x = multivariate_normal(b, w @ w.T + SIGMA**2 * np.eye(D)).rvs(300, random_state=1).astype(np.float32)
+    exact = multivariate_normal(b, w @ w.T + SIGMA**2 * np.eye(D)).logpdf(x)
     return model, x, exact
 
 

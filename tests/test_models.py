@@ -89,8 +89,7 @@ def test_training_lowers_loss_and_is_finite_at_high_learning_rate(images):
 
 
 def test_logvar_clamp_bounds_posterior(tiny_vae, images):
-    tiny_vae.encoder.get_layer("z_log_var").set_weights(
-        [np.zeros((16, 3), np.float32), np.full(3, 50.0, np.float32)])
+    tiny_vae.encoder.get_layer("z_log_var").set_weights([np.zeros((16, 3), np.float32), np.full(3, 50.0, np.float32)])
     _, log_var = tiny_vae.encode(images)
     assert log_var.max() == pytest.approx(10.0)
 
@@ -108,8 +107,9 @@ def test_save_load_round_trip_reproduces_outputs(tiny_vae, images, tmp_path):
 
 def test_autoencoder_train_save_load(images, tmp_path):
     vh.set_seed(0)
-    ae = vh.Autoencoder(vh.build_mlp_encoder((8, 8, 1), 3, (16,), variational=False),
-                        vh.build_mlp_decoder(3, (8, 8, 1), (16,)))
+    ae = vh.Autoencoder(
+        vh.build_mlp_encoder((8, 8, 1), 3, (16,), variational=False), vh.build_mlp_decoder(3, (8, 8, 1), (16,))
+    )
     run = vh.train(ae, images, epochs=3, batch_size=16, print_every=None)
     assert run.history["kl_loss"] == [0.0, 0.0, 0.0]
     ae.save(tmp_path / "ae.keras")

@@ -1,6 +1,7 @@
 """Committed notebooks must carry outputs from a full-mode run of their current code."""
 
 import importlib.util
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -23,9 +24,28 @@ def test_outputs_are_fresh_and_from_full_mode(path):
     stamp = nb.metadata.get("vae_course")
     assert stamp, f"{path.name} was never executed by tools/run_notebooks.py (make outputs)"
     assert stamp["code_sha256"] == run_notebooks.code_hash(nb), (
-        f"{path.name}: code changed since its outputs were produced; run `make outputs NB={path}`")
+        f"{path.name}: code changed since its outputs were produced; run `make outputs NB={path}`"
+    )
     assert stamp["mode"] == "full", f"{path.name}: committed outputs come from fast mode"
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in code_cells), f"{path.name}: some code cells never ran"
     errors = [o for c in code_cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"{path.name}: stored outputs contain an error"
+
+
+def test_outputs_ran_with_the_current_helpers():
+    """A warning, not a failure: a helper change may or may not change a notebook's outputs. It lists the
+    notebooks whose committed outputs came from other ``vae_helpers`` code (refresh with ``make outputs``)."""
+    current = run_notebooks.helpers_hash()
+    stale = [
+        p.name
+        for p in NOTEBOOKS
+        if nbformat.read(p, as_version=4).metadata.get("vae_course", {}).get("helpers_sha256") != current
+    ]
+    if stale:
+        warnings.warn(
+            f"{len(stale)} notebook(s) ran with other vae_helpers code: {', '.join(stale)}; "
+            "run `make outputs NB=...` if their outputs should change",
+            UserWarning,
+            stacklevel=1,
+        )

@@ -22,8 +22,10 @@ def binary_images(images):
 
 
 def _nets(latent_dim=3):
-    return (vh.build_mlp_encoder((8, 8, 1), latent_dim, hidden=(16,)),
-            vh.build_mlp_decoder(latent_dim, (8, 8, 1), hidden=(16,)))
+    return (
+        vh.build_mlp_encoder((8, 8, 1), latent_dim, hidden=(16,)),
+        vh.build_mlp_decoder(latent_dim, (8, 8, 1), hidden=(16,)),
+    )
 
 
 def _models(latent_dim=3):
@@ -69,17 +71,24 @@ def test_single_standard_component_reproduces_the_standard_vae(binary_images):
     mc = vh.evaluate_elbo(mog, binary_images, kl_samples=400)
     exact = vh.evaluate_elbo(plain, binary_images)
     assert mc["kl"] == pytest.approx(exact["kl"], rel=0.05, abs=0.05)
-    np.testing.assert_allclose(vh.iwae_log_likelihood(mog, binary_images[:8], k=5, per_example=True),
-                               vh.iwae_log_likelihood(plain, binary_images[:8], k=5, per_example=True), rtol=1e-5)
+    np.testing.assert_allclose(
+        vh.iwae_log_likelihood(mog, binary_images[:8], k=5, per_example=True),
+        vh.iwae_log_likelihood(plain, binary_images[:8], k=5, per_example=True),
+        rtol=1e-5,
+    )
 
 
 def test_plain_vae_evaluation_matches_vae_helpers(tiny_vae, binary_images):
     assert vh.evaluate_elbo(tiny_vae, binary_images)["elbo"] == pytest.approx(
-        vh.evaluate_elbo(tiny_vae, binary_images)["elbo"], rel=1e-6)
+        vh.evaluate_elbo(tiny_vae, binary_images)["elbo"], rel=1e-6
+    )
     assert vh.iwae_log_likelihood(tiny_vae, binary_images, k=7) == pytest.approx(
-        vh.iwae_log_likelihood(tiny_vae, binary_images, k=7), rel=1e-6)
-    np.testing.assert_allclose(ops.convert_to_numpy(tiny_vae.log_prior(np.ones((2, 3), np.float32))),
-                               ops.convert_to_numpy(log_standard_normal(np.ones((2, 3), np.float32))))
+        vh.iwae_log_likelihood(tiny_vae, binary_images, k=7), rel=1e-6
+    )
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(tiny_vae.log_prior(np.ones((2, 3), np.float32))),
+        ops.convert_to_numpy(log_standard_normal(np.ones((2, 3), np.float32))),
+    )
 
 
 def test_short_training_lowers_the_loss_and_moves_the_prior(binary_images):
@@ -88,8 +97,9 @@ def test_short_training_lowers_the_loss_and_moves_the_prior(binary_images):
             model.init_pseudo_inputs(binary_images, seed=0)
         before = vh.evaluate_elbo(model, binary_images)["elbo"]
         prior_before = [ops.convert_to_numpy(t).copy() for t in model.prior_parameters()[:2]]
-        run = vh.train(model, binary_images, binary_images[:16], epochs=15, batch_size=16, learning_rate=3e-3,
-                       print_every=None)
+        run = vh.train(
+            model, binary_images, binary_images[:16], epochs=15, batch_size=16, learning_rate=3e-3, print_every=None
+        )
         assert run.history["loss"][-1] < run.history["loss"][0]
         assert vh.evaluate_elbo(model, binary_images)["elbo"] > before + 1.0
         prior_after = [ops.convert_to_numpy(t) for t in model.prior_parameters()[:2]]
@@ -156,8 +166,9 @@ def test_shared_metrics_use_a_learned_prior():
     from vae_helpers.core import MixturePriorVAE
 
     vh.set_seed(0)
-    model = MixturePriorVAE(vh.build_mlp_encoder((8, 8, 1), 2, (8,)), vh.build_mlp_decoder(2, (8, 8, 1), (8,)),
-                            n_components=3)
+    model = MixturePriorVAE(
+        vh.build_mlp_encoder((8, 8, 1), 2, (8,)), vh.build_mlp_decoder(2, (8, 8, 1), (8,)), n_components=3
+    )
     assert not model.has_standard_prior and vh.VAE(model.encoder, model.decoder).has_standard_prior
     x = np.random.default_rng(0).random((20, 8, 8, 1)).astype(np.float32)
     z = np.random.default_rng(1).standard_normal((5, 2)).astype(np.float32)

@@ -115,16 +115,22 @@ def test_psnr_and_ssim(smooth):
 
 def test_sample_restorations_shapes_and_spread(smooth):
     vh.set_seed(0)
-    cvae = ConditionalVAE(build_conditional_conv_encoder((16, 16, 1), (16, 16, 2), 3, filters=(8,), dense_units=16),
-                          build_conditional_conv_decoder(3, (16, 16, 2), (16, 16, 1), filters=(8,)))
+    cvae = ConditionalVAE(
+        build_conditional_conv_encoder((16, 16, 1), (16, 16, 2), 3, filters=(8,), dense_units=16),
+        build_conditional_conv_decoder(3, (16, 16, 2), (16, 16, 1), filters=(8,)),
+    )
     mask = vh.images.random_mask(len(smooth), (16, 16, 1), size=6)
     cond = np.concatenate([vh.images.apply_mask(smooth, mask), mask], axis=-1)
     samples = vh.images.sample_restorations(cvae, cond, n_samples=5, seed=0)
     assert samples.shape == (5, 8, 16, 16, 1)
     assert np.all((samples >= 0) & (samples <= 1))
     assert np.array_equal(samples, vh.images.sample_restorations(cvae, cond, n_samples=5, seed=0))
-    assert np.allclose(vh.images.sample_restorations(cvae, cond, n_samples=3, temperature=0.0).std(axis=0), 0.0, atol=1e-6)
+    assert np.allclose(
+        vh.images.sample_restorations(cvae, cond, n_samples=3, temperature=0.0).std(axis=0), 0.0, atol=1e-6
+    )
     with pytest.raises(TypeError, match="ConditionalVAE"):
-        vh.images.sample_restorations(vh.VAE(vh.build_mlp_encoder((16, 16, 1), 2), vh.build_mlp_decoder(2, (16, 16, 1))), cond)
+        vh.images.sample_restorations(
+            vh.VAE(vh.build_mlp_encoder((16, 16, 1), 2), vh.build_mlp_decoder(2, (16, 16, 1))), cond
+        )
     with pytest.raises(ValueError, match="shape"):
         vh.images.sample_restorations(cvae, cond[..., :1])

@@ -20,16 +20,19 @@ def test_clear_margin_is_reported_with_mean_and_sd(capsys):
 
 def test_margin_within_noise_is_no_clear_difference():
     # independent noise per arm (seed offset), margin 0.02 against noise sd 1
-    arms = {"A": lambda s: float(np.random.default_rng(s).normal(0.02, 1.0)),
-            "B": lambda s: float(np.random.default_rng(100 + s).normal(0.0, 1.0))}
+    arms = {
+        "A": lambda s: float(np.random.default_rng(s).normal(0.02, 1.0)),
+        "B": lambda s: float(np.random.default_rng(100 + s).normal(0.0, 1.0)),
+    }
     cmp = run_over_seeds(arms, seeds=[0, 1, 2], verbose=False).compare(verbose=False)
     assert not cmp.clearly_better("A", "B") and not cmp.clearly_better("B", "A")
     assert "no clear difference" in cmp.verdict("A", "B")
 
 
 def test_lower_is_better_direction():
-    cmp = run_over_seeds({"lo": lambda s: 1.0 + 0.01 * s, "hi": lambda s: 5.0 + 0.02 * s}, [0, 1, 2],
-                         verbose=False).compare(higher_is_better=False, verbose=False)
+    cmp = run_over_seeds(
+        {"lo": lambda s: 1.0 + 0.01 * s, "hi": lambda s: 5.0 + 0.02 * s}, [0, 1, 2], verbose=False
+    ).compare(higher_is_better=False, verbose=False)
     assert cmp.best() == "lo" and cmp.clearly_better("lo", "hi")
     assert cmp.verdict("hi", "lo").startswith("lo better than hi by 4")
 
@@ -42,8 +45,9 @@ def test_single_seed_gives_no_verdict():
 
 
 def test_identical_arms_are_not_different():
-    cmp = run_over_seeds({"A": lambda s: float(s), "B": lambda s: float(s)}, [0, 1, 2],
-                         verbose=False).compare(verbose=False)
+    cmp = run_over_seeds({"A": lambda s: float(s), "B": lambda s: float(s)}, [0, 1, 2], verbose=False).compare(
+        verbose=False
+    )
     assert cmp.p_value("A", "B") == 1.0 and "no clear difference" in cmp.verdict("A", "B")
 
 

@@ -33,8 +33,11 @@ def test_every_notebook_has_a_page(site):
 
 
 def test_no_page_links_to_a_missing_file_or_anchor(site):
-    ids = {p.name: set(re.findall(r'id="([^"]+)"', p.read_text(encoding="utf-8"))) | set(
-        re.findall(r"id='([^']+)'", p.read_text(encoding="utf-8"))) for p in site.glob("*.html")}
+    ids = {
+        p.name: set(re.findall(r'id="([^"]+)"', p.read_text(encoding="utf-8")))
+        | set(re.findall(r"id='([^']+)'", p.read_text(encoding="utf-8")))
+        for p in site.glob("*.html")
+    }
     broken = []
     for page in site.glob("*.html"):
         for link in re.findall(r"""(?:href|src)=["']([^"']+)["']""", page.read_text(encoding="utf-8")):

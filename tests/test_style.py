@@ -19,7 +19,7 @@ def _bar(thickness=2, shear=0.0, size=28, half_width=0):
     img = np.zeros((size, size), np.float32)
     for r in range(4, 24):
         c0 = int(round(13 + shear * (13.5 - r)))
-        img[r, c0 - half_width: c0 + thickness + half_width] = 1.0
+        img[r, c0 - half_width : c0 + thickness + half_width] = 1.0
     return img
 
 
@@ -71,13 +71,26 @@ def test_attribute_direction_recovers_a_planted_axis():
     rng = np.random.default_rng(0)
     z = rng.standard_normal((400, 5))
     labels = rng.integers(0, 4, 400)
-    z[:, 1] += 3.0 * labels                      # class lives on axis 1
-    values = z[:, 3] + 0.1 * rng.standard_normal(400)   # the attribute lives on axis 3
+    z[:, 1] += 3.0 * labels  # class lives on axis 1
+    values = z[:, 3] + 0.1 * rng.standard_normal(400)  # the attribute lives on axis 3
     d_within = attribute_direction(z, values, groups=labels)
     assert np.argmax(np.abs(d_within)) == 3 and d_within[3] > 0
     # a class-confounded attribute leaks the class axis unless groups are given
     confounded = values + labels
     assert abs(attribute_direction(z, confounded)[1]) > abs(attribute_direction(z, confounded, groups=labels)[1])
+
+
+def test_attribute_direction_with_tied_quantiles():
+    # a 0/1 attribute present in 10% of the images: both quantiles are 0, yet the attribute varies
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((200, 4))
+    present = np.arange(200) % 10 == 0
+    z[present, 2] += 3.0
+    d = attribute_direction(z, present.astype(float))
+    assert np.all(np.isfinite(d)) and np.argmax(np.abs(d)) == 2 and d[2] > 2.0
+    # and mirrored: absent in 10% only (both quantiles are 1)
+    d = attribute_direction(z, (~present).astype(float))
+    assert np.argmax(np.abs(d)) == 2 and d[2] < -2.0
 
 
 def test_attribute_direction_errors():

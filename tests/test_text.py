@@ -26,8 +26,11 @@ def tok():
 def _model(tok, condition_length=None, word_dropout=0.0):
     vh.set_seed(0)
     args = (tok.vocab_size, tok.sequence_length, 3, 8, 16)
-    return TextVAE(build_text_encoder(*args, condition_length=condition_length),
-                   build_text_decoder(*args, condition_length=condition_length), word_dropout=word_dropout)
+    return TextVAE(
+        build_text_encoder(*args, condition_length=condition_length),
+        build_text_decoder(*args, condition_length=condition_length),
+        word_dropout=word_dropout,
+    )
 
 
 def test_tokenizer_round_trip_and_layout(tok):

@@ -44,8 +44,9 @@ def test_missing_corpus_names_install_command(monkeypatch):
         td.load_fortunes()
 
 
-needs_fortunes = pytest.mark.skipif(not td.FORTUNE_DIR.is_dir(),
-                                    reason="Debian fortunes not installed (apt-get install fortunes)")
+needs_fortunes = pytest.mark.skipif(
+    not td.FORTUNE_DIR.is_dir(), reason="Debian fortunes not installed (apt-get install fortunes)"
+)
 
 
 @needs_fortunes

@@ -80,6 +80,7 @@ def test_selectors():
 
 def test_unigram_nll():
     from vae_helpers.text import unigram_nll
+
     train = np.array([[2, 4, 4, 3, 0], [2, 4, 5, 3, 0]])
     # counts over ids 1..5 after add-one: [1, 1, 3, 4, 2] -> total 11 (id 0 excluded)
     nll = unigram_nll(train, np.array([[2, 4, 3, 0, 0]]), vocab_size=6)

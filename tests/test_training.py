@@ -6,8 +6,7 @@ import vae_helpers as vh
 
 def test_kl_annealing_ramps_weight_to_beta(images):
     vh.set_seed(0)
-    model = vh.VAE(vh.build_mlp_encoder((8, 8, 1), 2, (16,)), vh.build_mlp_decoder(2, (8, 8, 1), (16,)),
-                   beta=2.0)
+    model = vh.VAE(vh.build_mlp_encoder((8, 8, 1), 2, (16,)), vh.build_mlp_decoder(2, (8, 8, 1), (16,)), beta=2.0)
     anneal = vh.KLAnnealing(warmup_epochs=4)
     vh.train(model, images, epochs=6, batch_size=32, callbacks=[anneal], print_every=None)
     assert anneal.weights_used == [0.0, 0.5, 1.0, 1.5, 2.0, 2.0]
@@ -17,8 +16,9 @@ def test_kl_annealing_ramps_weight_to_beta(images):
 def test_kl_annealing_rejects_bad_arguments(images):
     with pytest.raises(ValueError, match="warmup_epochs"):
         vh.KLAnnealing(0)
-    ae = vh.Autoencoder(vh.build_mlp_encoder((8, 8, 1), 2, (8,), variational=False),
-                        vh.build_mlp_decoder(2, (8, 8, 1), (8,)))
+    ae = vh.Autoencoder(
+        vh.build_mlp_encoder((8, 8, 1), 2, (8,), variational=False), vh.build_mlp_decoder(2, (8, 8, 1), (8,))
+    )
     with pytest.raises(TypeError, match="VAE"):
         vh.train(ae, images, epochs=1, callbacks=[vh.KLAnnealing(2)], print_every=None)
 
@@ -29,8 +29,9 @@ def test_free_bits_keeps_kl_from_collapsing(images):
     kls = {}
     for fb in (0.0, 1.0):
         vh.set_seed(0)
-        m = vh.VAE(vh.build_mlp_encoder((8, 8, 1), 4, (16,)), vh.build_mlp_decoder(4, (8, 8, 1), (16,)),
-                   beta=4.0, free_bits=fb)
+        m = vh.VAE(
+            vh.build_mlp_encoder((8, 8, 1), 4, (16,)), vh.build_mlp_decoder(4, (8, 8, 1), (16,)), beta=4.0, free_bits=fb
+        )
         kls[fb] = vh.train(m, x, epochs=20, batch_size=16, print_every=None).last("kl_loss")
     assert kls[1.0] > kls[0.0]
 
@@ -79,7 +80,8 @@ def test_train_step_adds_layer_weight_penalties(images):
         vh.set_seed(0)
         x = keras.Input((8, 8, 1))
         h = keras.layers.Dense(16, activation="relu", kernel_regularizer=keras.regularizers.L2(l2))(
-            keras.layers.Flatten()(x))
+            keras.layers.Flatten()(x)
+        )
         enc = keras.Model(x, [keras.layers.Dense(2)(h), keras.layers.Dense(2)(h)])
         model = vh.VAE(enc, vh.build_mlp_decoder(2, (8, 8, 1), (16,)))
         vh.train(model, images, epochs=10, batch_size=16, learning_rate=0.02, print_every=None)

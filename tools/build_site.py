@@ -28,8 +28,10 @@ table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.3em .6em;ve
 .zh{color:#555}
 """
 
-NAV_STYLE = ("display:flex;gap:1.5em;padding:.6em 1em;background:#f3f4f6;border-radius:6px;margin:1em auto;"
-             "max-width:1100px;font-family:system-ui,sans-serif")  # inline: lesson pages use nbconvert's CSS
+NAV_STYLE = (
+    "display:flex;gap:1.5em;padding:.6em 1em;background:#f3f4f6;border-radius:6px;margin:1em auto;"
+    "max-width:1100px;font-family:system-ui,sans-serif"
+)  # inline: lesson pages use nbconvert's CSS
 
 
 @dataclass
@@ -63,9 +65,14 @@ def read_lesson(path: Path) -> Lesson:
     md = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     title = re.search(r"^# (.+)$", md, flags=re.M)
     question = re.search(r"题目\s*\d+\s*[:：]\s*([^*\n]+)", md)
-    return Lesson(int(path.name[:2]), path, title.group(1).strip() if title else path.stem,
-                  question.group(1).strip() if question else "",
-                  section(md, "What the original gets wrong"), section(md, "Interview summary"))
+    return Lesson(
+        int(path.name[:2]),
+        path,
+        title.group(1).strip() if title else path.stem,
+        question.group(1).strip() if question else "",
+        section(md, "What the original gets wrong"),
+        section(md, "Interview summary"),
+    )
 
 
 def _rewrite_links(body: str) -> str:
@@ -74,69 +81,93 @@ def _rewrite_links(body: str) -> str:
 
 
 def _nav(lessons: list[Lesson], i: int | None) -> str:
-    links = ['<a href="index.html">Course map</a>', '<a href="errata.html">Errata</a>',
-             '<a href="flashcards.html">Flashcards</a>']
+    links = [
+        '<a href="index.html">Course map</a>',
+        '<a href="errata.html">Errata</a>',
+        '<a href="flashcards.html">Flashcards</a>',
+    ]
     if i is not None:
         if i > 0:
             links.insert(0, f'<a href="{lessons[i - 1].page}">← {lessons[i - 1].number:02d}</a>')
         if i + 1 < len(lessons):
             links.append(f'<a href="{lessons[i + 1].page}">{lessons[i + 1].number:02d} →</a>')
-    return (f'<nav class="course" style="{NAV_STYLE}">' + " ".join(links) + "</nav>")
+    return f'<nav class="course" style="{NAV_STYLE}">' + " ".join(links) + "</nav>"
 
 
 def _page(title: str, body: str, nav: str) -> str:
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{STYLE}</style>"
-            "<script src='https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX-AMS_CHTML'>"
-            f"</script></head><body>{nav}{body}{nav}</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{STYLE}</style>"
+        "<script src='https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX-AMS_CHTML'>"
+        f"</script></head><body>{nav}{body}{nav}</body></html>"
+    )
 
 
 def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
     out.mkdir(parents=True, exist_ok=True)
-    lessons = sorted((read_lesson(p) for p in notebooks), key=lambda l: l.number)
+    lessons = sorted((read_lesson(p) for p in notebooks), key=lambda lesson: lesson.number)
     exporter = HTMLExporter(template_name="lab")
     for i, lesson in enumerate(lessons):
         body, _ = exporter.from_filename(str(lesson.path))
         body = _rewrite_links(body).replace("<body", "<body data-course-page", 1)
-        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _nav(lessons, i), body, count=1)
+        body = re.sub(r"(<body[^>]*>)", lambda m, i=i: m.group(1) + _nav(lessons, i), body, count=1)
         body = body.replace("</body>", _nav(lessons, i) + "</body>", 1)
         anchor = re.search(r'id="(What-the-original-gets-wrong[^"]*)"', body)  # the id nbconvert gave the heading
         if anchor:
             lesson.errata_anchor = anchor.group(1)
         (out / lesson.page).write_text(body, encoding="utf-8")
 
-    rows = "".join(f"<tr><td>{l.number:02d}</td><td><a href='{l.page}'>{html.escape(l.title)}</a></td>"
-                   f"<td class='zh'>{html.escape(l.question_zh)}</td></tr>" for l in lessons)
-    index = ("<h1>Variational Autoencoders — an interview course you can run</h1>"
-             "<p>One lesson per question of a Chinese VAE interview article: a proper answer, what the original "
-             "gets wrong, corrected Keras 3 code, a measured experiment and self-checks.</p>"
-             "<p><a href='errata.html'>Errata of the original article</a> · "
-             "<a href='flashcards.html'>Interview flashcards</a></p>"
-             f"<h2 id='course-map'>Course map</h2><table><tr><th>#</th><th>Lesson</th><th>题目</th></tr>{rows}</table>")
+    rows = "".join(
+        f"<tr><td>{lesson.number:02d}</td><td><a href='{lesson.page}'>{html.escape(lesson.title)}</a></td>"
+        f"<td class='zh'>{html.escape(lesson.question_zh)}</td></tr>"
+        for lesson in lessons
+    )
+    index = (
+        "<h1>Variational Autoencoders — an interview course you can run</h1>"
+        "<p>One lesson per question of a Chinese VAE interview article: a proper answer, what the original "
+        "gets wrong, corrected Keras 3 code, a measured experiment and self-checks.</p>"
+        "<p><a href='errata.html'>Errata of the original article</a> · "
+        "<a href='flashcards.html'>Interview flashcards</a></p>"
+        f"<h2 id='course-map'>Course map</h2><table><tr><th>#</th><th>Lesson</th><th>题目</th></tr>{rows}</table>"
+    )
     (out / "index.html").write_text(_page("VAE course", index, _nav(lessons, None)), encoding="utf-8")
 
     errata = "".join(
-        f"<div class='card'><h2>{l.number:02d} · <a href='{l.page}#{html.escape(l.errata_anchor)}'>"
-        f"{html.escape(l.short_title)}</a></h2><p class='zh'>{html.escape(l.question_zh)}</p>"
-        f"{_rewrite_links(markdown2html(l.errata_md))}</div>" for l in lessons if l.errata_md)
-    (out / "errata.html").write_text(_page("Errata", "<h1>Errata of the original article</h1>"
-                                           "<p>Generated from each lesson's “What the original gets wrong” section.</p>"
-                                           + errata, _nav(lessons, None)), encoding="utf-8")
+        f"<div class='card'><h2>{lesson.number:02d} · <a href='{lesson.page}#{html.escape(lesson.errata_anchor)}'>"
+        f"{html.escape(lesson.short_title)}</a></h2><p class='zh'>{html.escape(lesson.question_zh)}</p>"
+        f"{_rewrite_links(markdown2html(lesson.errata_md))}</div>"
+        for lesson in lessons
+        if lesson.errata_md
+    )
+    (out / "errata.html").write_text(
+        _page(
+            "Errata",
+            "<h1>Errata of the original article</h1>"
+            "<p>Generated from each lesson's “What the original gets wrong” section.</p>" + errata,
+            _nav(lessons, None),
+        ),
+        encoding="utf-8",
+    )
 
     cards = "".join(
-        f"<div class='card'><h2>{l.number:02d} · {html.escape(l.short_title)}</h2>"
-        f"<p class='zh'>{html.escape(l.question_zh)}</p>{_rewrite_links(markdown2html(l.summary_md))}"
-        f"<p><a href='{l.page}'>Open the lesson</a></p></div>" for l in lessons)
-    (out / "flashcards.html").write_text(_page("Flashcards", "<h1>Interview flashcards</h1>" + cards,
-                                               _nav(lessons, None)), encoding="utf-8")
+        f"<div class='card'><h2>{lesson.number:02d} · {html.escape(lesson.short_title)}</h2>"
+        f"<p class='zh'>{html.escape(lesson.question_zh)}</p>{_rewrite_links(markdown2html(lesson.summary_md))}"
+        f"<p><a href='{lesson.page}'>Open the lesson</a></p></div>"
+        for lesson in lessons
+    )
+    (out / "flashcards.html").write_text(
+        _page("Flashcards", "<h1>Interview flashcards</h1>" + cards, _nav(lessons, None)), encoding="utf-8"
+    )
     return lessons
 
 
 def course_map_markdown(lessons: list[Lesson]) -> str:
     """The README's course-map table, generated from the notebooks' titles and quoted questions."""
     rows = ["| # | Lesson | Seed question |", "|---|---|---|"]
-    for l in lessons:
-        rows.append(f"| {l.number:02d} | [{l.short_title}](notebooks/{l.path.name}) | 题目 {l.number}：{l.question_zh} |")
+    for lesson in lessons:
+        rows.append(
+            f"| {lesson.number:02d} | [{lesson.short_title}](notebooks/{lesson.path.name}) | 题目 {lesson.number}：{lesson.question_zh} |"
+        )
     return "\n".join(rows)
 
 
@@ -146,8 +177,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--course-map", action="store_true", help="print the README course map and exit")
     args = parser.parse_args(argv)
     if args.course_map:
-        print(course_map_markdown(sorted((read_lesson(p) for p in sorted((ROOT / "notebooks").glob(
-            "[0-9][0-9]_*.ipynb"))), key=lambda l: l.number)))
+        print(
+            course_map_markdown(
+                sorted(
+                    (read_lesson(p) for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))),
+                    key=lambda lesson: lesson.number,
+                )
+            )
+        )
         return 0
     lessons = build(Path(args.out), sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
     print(f"built {len(lessons)} lesson pages + index, errata, flashcards in {args.out}")

@@ -56,7 +56,7 @@ def main(argv: list[str]) -> int:
     if "--budget" in argv:
         i = argv.index("--budget")
         budget = float(argv[i + 1])
-        argv = argv[:i] + argv[i + 2:]
+        argv = argv[:i] + argv[i + 2 :]
     report = Path(argv[0]) if argv else ROOT / ".pytest-report.xml"
     if budget is None:
         print(table(report))

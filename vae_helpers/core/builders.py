@@ -42,9 +42,13 @@ def _heads(h, latent_dim: int, variational: bool):
     return layers.Dense(latent_dim, name="code")(h)
 
 
-def build_mlp_encoder(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int = 2,
-                      hidden: Sequence[int] = (256, 128), variational: bool = True,
-                      name: str = "mlp_encoder") -> keras.Model:
+def build_mlp_encoder(
+    input_shape: Sequence[int] = (28, 28, 1),
+    latent_dim: int = 2,
+    hidden: Sequence[int] = (256, 128),
+    variational: bool = True,
+    name: str = "mlp_encoder",
+) -> keras.Model:
     """Flatten -> Dense(ReLU) stack -> ``[z_mean, z_log_var]`` (or one code if not variational)."""
     input_shape = _check_shape(input_shape, "input_shape")
     latent_dim = check_positive_int(latent_dim, "latent_dim")
@@ -55,9 +59,13 @@ def build_mlp_encoder(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int 
     return keras.Model(inputs, _heads(h, latent_dim, variational), name=name)
 
 
-def build_mlp_decoder(latent_dim: int = 2, output_shape: Sequence[int] = (28, 28, 1),
-                      hidden: Sequence[int] = (128, 256), output_activation: str | None = None,
-                      name: str = "mlp_decoder") -> keras.Model:
+def build_mlp_decoder(
+    latent_dim: int = 2,
+    output_shape: Sequence[int] = (28, 28, 1),
+    hidden: Sequence[int] = (128, 256),
+    output_activation: str | None = None,
+    name: str = "mlp_decoder",
+) -> keras.Model:
     """z -> Dense(ReLU) stack -> Dense(prod(output_shape)) -> Reshape(output_shape)."""
     output_shape = _check_shape(output_shape, "output_shape")
     latent_dim = check_positive_int(latent_dim, "latent_dim")
@@ -78,9 +86,15 @@ def _residual_blocks(value) -> int:
     return int(value)
 
 
-def build_conv_encoder(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int = 2,
-                       filters: Sequence[int] = (32, 64), dense_units: int = 128,
-                       variational: bool = True, residual_blocks: int = 0, name: str = "conv_encoder") -> keras.Model:
+def build_conv_encoder(
+    input_shape: Sequence[int] = (28, 28, 1),
+    latent_dim: int = 2,
+    filters: Sequence[int] = (32, 64),
+    dense_units: int = 128,
+    variational: bool = True,
+    residual_blocks: int = 0,
+    name: str = "conv_encoder",
+) -> keras.Model:
     """Strided Conv2D(3x3, stride 2) blocks -> Dense -> ``[z_mean, z_log_var]``.
 
     ``residual_blocks`` adds that many :func:`residual_block` after each strided convolution
@@ -103,9 +117,14 @@ def build_conv_encoder(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int
     return keras.Model(inputs, _heads(h, latent_dim, variational), name=name)
 
 
-def build_conv_decoder(latent_dim: int = 2, output_shape: Sequence[int] = (28, 28, 1),
-                       filters: Sequence[int] = (64, 32), output_activation: str | None = None,
-                       residual_blocks: int = 0, name: str = "conv_decoder") -> keras.Model:
+def build_conv_decoder(
+    latent_dim: int = 2,
+    output_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (64, 32),
+    output_activation: str | None = None,
+    residual_blocks: int = 0,
+    name: str = "conv_decoder",
+) -> keras.Model:
     """Dense -> Reshape to a small map -> Conv2DTranspose(stride 2) blocks -> Conv2D to channels.
 
     Height and width must be divisible by ``2 ** len(filters)``. ``residual_blocks`` adds that many

@@ -1,5 +1,4 @@
-"""The reparameterization trick as a Keras layer.
-"""
+"""The reparameterization trick as a Keras layer."""
 
 from __future__ import annotations
 

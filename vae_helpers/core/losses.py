@@ -10,9 +10,9 @@ import math
 
 from keras import ops
 
-LOG_2PI = math.log(2.0 * math.pi)
-
 from vae_helpers._checks import check_likelihood
+
+LOG_2PI = math.log(2.0 * math.pi)
 
 
 def _sum_per_example(t):
@@ -79,8 +79,7 @@ def log_standard_normal(z):
     return ops.sum(-0.5 * (LOG_2PI + ops.square(z)), axis=-1)
 
 
-def elbo_per_example(x, decoder_output, z_mean, z_log_var, likelihood: str = "bernoulli",
-                     obs_log_sigma: float = 0.0):
+def elbo_per_example(x, decoder_output, z_mean, z_log_var, likelihood: str = "bernoulli", obs_log_sigma: float = 0.0):
     """ELBO = E_q[log p(x|z)] - KL(q(z|x) || N(0, I)), with a one-sample estimate of the first term.
 
     ``decoder_output`` holds logits (Bernoulli, categorical over the last axis) or means (Gaussian)

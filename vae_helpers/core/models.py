@@ -44,8 +44,14 @@ class LatentModel(keras.Model):
     through :meth:`compute_loss`.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, likelihood: str = "bernoulli",
-                 obs_sigma: float = 0.1, **kwargs) -> None:
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        likelihood: str = "bernoulli",
+        obs_sigma: float = 0.1,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         if not isinstance(encoder, keras.Model) or not isinstance(decoder, keras.Model):
             raise TypeError("encoder and decoder must be keras.Model instances")
@@ -130,7 +136,7 @@ class LatentModel(keras.Model):
 
     def check_condition(self, condition, n: int, name: str = "condition") -> np.ndarray:
         """Validate a conditioning array (finite, one row per example); models without one reject it."""
-        raise TypeError(f"{type(self).__name__} takes no condition; use vae_helpers.conditional.ConditionalVAE")
+        raise TypeError(f"{type(self).__name__} takes no condition; use vae_helpers.core.ConditionalVAE")
 
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
         """``keras.Model.fit`` that validates NumPy inputs first (clear errors, no NaN losses).
@@ -166,14 +172,23 @@ class LatentModel(keras.Model):
         if z.shape[1:] != (self.latent_dim,):
             raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}")
         c = None if condition is None else self.check_condition(condition, len(z))
-        out = [ops.convert_to_numpy(self.output_mean(self.decoder_output(
-                   z[i:i + batch_size], None if c is None else c[i:i + batch_size])))
-               for i in range(0, len(z), batch_size)]
+        out = [
+            ops.convert_to_numpy(
+                self.output_mean(
+                    self.decoder_output(z[i : i + batch_size], None if c is None else c[i : i + batch_size])
+                )
+            )
+            for i in range(0, len(z), batch_size)
+        ]
         return np.concatenate(out)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), **serialize_parts(self, "encoder", "decoder"),
-                "likelihood": self.likelihood, "obs_sigma": self.obs_sigma}
+        return {
+            **super().get_config(),
+            **serialize_parts(self, "encoder", "decoder"),
+            "likelihood": self.likelihood,
+            "obs_sigma": self.obs_sigma,
+        }
 
     @classmethod
     def from_config(cls, config: dict):
@@ -187,16 +202,24 @@ class VAE(LatentModel):
     loss = -E_q[log p(x|z)] + kl_weight * KL(q(z|x) || N(0, I))
 
     ``beta`` is the target KL weight; ``kl_weight`` (a non-trainable variable) is what the
-    loss uses and what :class:`~vae_helpers.training.KLAnnealing` ramps up. The encoder's
+    loss uses and what :class:`~vae_helpers.core.KLAnnealing` ramps up. The encoder's
     log-variance is clamped to ``logvar_range`` (``None`` disables the clamp, as in the
     training-instability notebook). ``free_bits`` (nats per latent dimension) stops the
     optimiser from pushing a dimension's batch-average KL below that floor.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, likelihood: str = "bernoulli",
-                 beta: float = 1.0, obs_sigma: float = 0.1,
-                 logvar_range: tuple[float, float] | None = DEFAULT_LOGVAR_RANGE,
-                 free_bits: float = 0.0, seed: int | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        likelihood: str = "bernoulli",
+        beta: float = 1.0,
+        obs_sigma: float = 0.1,
+        logvar_range: tuple[float, float] | None = DEFAULT_LOGVAR_RANGE,
+        free_bits: float = 0.0,
+        seed: int | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(encoder, decoder, likelihood=likelihood, obs_sigma=obs_sigma, **kwargs)
         self.beta = check_non_negative(beta, "beta")
         self.free_bits = check_non_negative(free_bits, "free_bits")
@@ -283,10 +306,14 @@ class VAE(LatentModel):
         """Return the posterior means and log-variances of ``x`` (given its condition, if any)."""
         x = self.check_inputs(x)
         c = None if condition is None else self.check_condition(condition, len(x))
-        parts = [self.posterior(x[i:i + batch_size], None if c is None else c[i:i + batch_size])
-                 for i in range(0, len(x), batch_size)]
-        return (np.concatenate([ops.convert_to_numpy(m) for m, _ in parts]),
-                np.concatenate([ops.convert_to_numpy(v) for _, v in parts]))
+        parts = [
+            self.posterior(x[i : i + batch_size], None if c is None else c[i : i + batch_size])
+            for i in range(0, len(x), batch_size)
+        ]
+        return (
+            np.concatenate([ops.convert_to_numpy(m) for m, _ in parts]),
+            np.concatenate([ops.convert_to_numpy(v) for _, v in parts]),
+        )
 
     def reconstruct(self, x, condition=None, sample: bool = False, seed: int = 0) -> np.ndarray:
         """Decode the posterior mean of ``x`` (or one posterior sample when ``sample=True``), with its
@@ -308,8 +335,13 @@ class VAE(LatentModel):
         return self.decode(self.sample_prior(n, temperature=temperature, seed=seed))
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "beta": self.beta, "logvar_range": self.logvar_range,
-                "free_bits": self.free_bits, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "beta": self.beta,
+            "logvar_range": self.logvar_range,
+            "free_bits": self.free_bits,
+            "seed": self.seed,
+        }
 
 
 @keras.saving.register_keras_serializable(package="vae_helpers")
@@ -320,8 +352,14 @@ class Autoencoder(LatentModel):
     There is no KL term: ``kl_loss`` is reported as 0.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, likelihood: str = "bernoulli",
-                 obs_sigma: float = 0.1, **kwargs) -> None:
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        likelihood: str = "bernoulli",
+        obs_sigma: float = 0.1,
+        **kwargs,
+    ) -> None:
         super().__init__(encoder, decoder, likelihood=likelihood, obs_sigma=obs_sigma, **kwargs)
         self.built = True  # encoder and decoder are built functional models
 
@@ -329,15 +367,18 @@ class Autoencoder(LatentModel):
         return self.output_mean(self.decoder(self.encoder(x)))
 
     def loss_terms(self, x, training: bool = False, condition=None) -> dict:
-        recon = -ops.mean(self.log_likelihood(x, self.decoder(self.encoder(x, training=training),
-                                                                  training=training)))
+        recon = -ops.mean(self.log_likelihood(x, self.decoder(self.encoder(x, training=training), training=training)))
         return {"loss": recon, "reconstruction_loss": recon, "kl_loss": ops.zeros_like(recon)}
 
     def encode(self, x, batch_size: int = 1024) -> np.ndarray:
         """Return the codes of ``x``."""
         x = self.check_inputs(x)
-        return np.concatenate([ops.convert_to_numpy(self.encoder(x[i:i + batch_size], training=False))
-                               for i in range(0, len(x), batch_size)])
+        return np.concatenate(
+            [
+                ops.convert_to_numpy(self.encoder(x[i : i + batch_size], training=False))
+                for i in range(0, len(x), batch_size)
+            ]
+        )
 
     def reconstruct(self, x) -> np.ndarray:
         """Decode the code of ``x``."""

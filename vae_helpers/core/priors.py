@@ -41,7 +41,7 @@ def mixture_log_density(z, means, log_vars, log_weights):
     log-weights). Returns shape ``z.shape[:-1]``. Computed stably with ``logsumexp``.
     """
     z = ops.convert_to_tensor(z, dtype="float32")
-    zz = ops.expand_dims(z, -2)                                                   # (..., 1, d)
+    zz = ops.expand_dims(z, -2)  # (..., 1, d)
     comp = ops.sum(-0.5 * (LOG_2PI + log_vars + ops.square(zz - means) * ops.exp(-log_vars)), axis=-1)
     return ops.logsumexp(comp + log_weights, axis=-1)
 
@@ -54,15 +54,34 @@ class PriorVAE(VAE):
     supported (the per-dimension KL is not defined for a mixture prior).
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, likelihood: str = "bernoulli",
-                 beta: float = 1.0, obs_sigma: float = 0.1,
-                 logvar_range: tuple[float, float] | None = DEFAULT_LOGVAR_RANGE,
-                 free_bits: float = 0.0, seed: int | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        likelihood: str = "bernoulli",
+        beta: float = 1.0,
+        obs_sigma: float = 0.1,
+        logvar_range: tuple[float, float] | None = DEFAULT_LOGVAR_RANGE,
+        free_bits: float = 0.0,
+        seed: int | None = None,
+        **kwargs,
+    ) -> None:
         if check_non_negative(free_bits, "free_bits") > 0:
-            raise ValueError(f"{type(self).__name__} does not support free_bits (the KL to a mixture prior "
-                             "has no per-dimension split); use KL warm-up instead")
-        super().__init__(encoder, decoder, likelihood=likelihood, beta=beta, obs_sigma=obs_sigma,
-                         logvar_range=logvar_range, free_bits=0.0, seed=seed, **kwargs)
+            raise ValueError(
+                f"{type(self).__name__} does not support free_bits (the KL to a mixture prior "
+                "has no per-dimension split); use KL warm-up instead"
+            )
+        super().__init__(
+            encoder,
+            decoder,
+            likelihood=likelihood,
+            beta=beta,
+            obs_sigma=obs_sigma,
+            logvar_range=logvar_range,
+            free_bits=0.0,
+            seed=seed,
+            **kwargs,
+        )
 
     # ---- the prior ----------------------------------------------------------------------------
     def prior_parameters(self):
@@ -96,8 +115,15 @@ class MixturePriorVAE(PriorVAE):
     uniform. With K = 1, a zero mean and unit variance it is the standard VAE (tested).
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, n_components: int = 10,
-                 init_scale: float = 1.0, learn_weights: bool = True, **kwargs) -> None:
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        n_components: int = 10,
+        init_scale: float = 1.0,
+        learn_weights: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(encoder, decoder, **kwargs)
         self.n_components = check_positive_int(n_components, "n_components")
         self.init_scale = check_non_negative(init_scale, "init_scale")
@@ -106,12 +132,17 @@ class MixturePriorVAE(PriorVAE):
         self.learn_weights = learn_weights
         rng = np.random.default_rng(0 if self.seed is None else self.seed)
         init_means = (self.init_scale * rng.standard_normal((self.n_components, self.latent_dim))).astype(np.float32)
-        self.prior_means = self.add_weight(shape=(self.n_components, self.latent_dim), name="prior_means",
-                                           initializer=keras.initializers.Constant(init_means))
-        self.prior_log_vars = self.add_weight(shape=(self.n_components, self.latent_dim), name="prior_log_vars",
-                                              initializer="zeros")
-        self.prior_logits = self.add_weight(shape=(self.n_components,), name="prior_logits", initializer="zeros",
-                                            trainable=learn_weights)
+        self.prior_means = self.add_weight(
+            shape=(self.n_components, self.latent_dim),
+            name="prior_means",
+            initializer=keras.initializers.Constant(init_means),
+        )
+        self.prior_log_vars = self.add_weight(
+            shape=(self.n_components, self.latent_dim), name="prior_log_vars", initializer="zeros"
+        )
+        self.prior_logits = self.add_weight(
+            shape=(self.n_components,), name="prior_logits", initializer="zeros", trainable=learn_weights
+        )
 
     def prior_parameters(self):
         log_vars = self.prior_log_vars
@@ -120,8 +151,12 @@ class MixturePriorVAE(PriorVAE):
         return self.prior_means, log_vars, ops.log_softmax(self.prior_logits)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "n_components": self.n_components, "init_scale": self.init_scale,
-                "learn_weights": self.learn_weights}
+        return {
+            **super().get_config(),
+            "n_components": self.n_components,
+            "init_scale": self.init_scale,
+            "learn_weights": self.learn_weights,
+        }
 
 
 @keras.saving.register_keras_serializable(package="vae_helpers")
@@ -138,8 +173,11 @@ class VampPriorVAE(PriorVAE):
         super().__init__(encoder, decoder, **kwargs)
         self.n_pseudo = check_positive_int(n_pseudo, "n_pseudo")
         self.input_shape_ = tuple(int(s) for s in encoder.inputs[0].shape[1:])
-        self.pseudo_params = self.add_weight(shape=(self.n_pseudo, *self.input_shape_), name="pseudo_inputs",
-                                             initializer=keras.initializers.RandomNormal(0.0, 0.01, seed=self.seed))
+        self.pseudo_params = self.add_weight(
+            shape=(self.n_pseudo, *self.input_shape_),
+            name="pseudo_inputs",
+            initializer=keras.initializers.RandomNormal(0.0, 0.01, seed=self.seed),
+        )
 
     def pseudo_inputs(self):
         """The pseudo-inputs as the encoder sees them (in [0, 1] for a Bernoulli likelihood)."""

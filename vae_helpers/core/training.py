@@ -1,5 +1,4 @@
-"""Training utilities: one ``train`` entry point, KL annealing and a compact progress printer.
-"""
+"""Training utilities: one ``train`` entry point, KL annealing and a compact progress printer."""
 
 from __future__ import annotations
 
@@ -66,16 +65,26 @@ class PrintProgress(keras.callbacks.Callback):
             print(f"epoch {epoch + 1:3d}: " + "  ".join(parts))
 
 
-def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size: int = 128,
-          learning_rate: float = 1e-3, callbacks: list | None = None, print_every: int | None = 5,
-          clipnorm: float | None = None, dataset=None, condition=None,
-          val_condition=None) -> TrainingRun:
+def train(
+    model: LatentModel,
+    x_train,
+    x_val=None,
+    epochs: int = 10,
+    batch_size: int = 128,
+    learning_rate: float = 1e-3,
+    callbacks: list | None = None,
+    print_every: int | None = 5,
+    clipnorm: float | None = None,
+    dataset=None,
+    condition=None,
+    val_condition=None,
+) -> TrainingRun:
     """Compile (Adam) if needed and fit ``model`` on ``x_train``; return a :class:`TrainingRun`.
 
     ``x_val`` adds ``val_*`` entries to the history. ``dataset`` (a ``tf.data.Dataset``, e.g.
     from :func:`vae_helpers.data.make_dataset`) replaces ``x_train`` batches when given.
     ``condition``/``val_condition`` are the conditioning arrays of a conditional model
-    (:class:`vae_helpers.conditional.ConditionalVAE`), one row per example.
+    (:class:`vae_helpers.core.ConditionalVAE`), one row per example.
     ``epochs=0`` is allowed and returns an untrained model (useful to show that the
     notebooks' self-checks fail without training).
     """
@@ -91,9 +100,12 @@ def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size:
     if not model.compiled:
         model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm))
     elif learning_rate != 1e-3 or clipnorm is not None:
-        warnings.warn(f"{type(model).__name__} is already compiled: learning_rate={learning_rate} and "
-                      f"clipnorm={clipnorm} are ignored (its optimizer is kept); recompile to change them",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{type(model).__name__} is already compiled: learning_rate={learning_rate} and "
+            f"clipnorm={clipnorm} are ignored (its optimizer is kept); recompile to change them",
+            UserWarning,
+            stacklevel=2,
+        )
     cbs = list(callbacks or [])
     if print_every:
         cbs.append(PrintProgress(print_every))
@@ -105,9 +117,16 @@ def train(model: LatentModel, x_train, x_val=None, epochs: int = 10, batch_size:
         if val_condition is not None:
             val += (model.check_condition(val_condition, len(val[0]), "val_condition"),)
     start = time.perf_counter()
-    hist = model.fit(dataset if dataset is not None else x_train, condition, epochs=epochs,
-                     batch_size=None if dataset is not None else batch_size, shuffle=dataset is None,
-                     validation_data=val, callbacks=cbs, verbose=0)
+    hist = model.fit(
+        dataset if dataset is not None else x_train,
+        condition,
+        epochs=epochs,
+        batch_size=None if dataset is not None else batch_size,
+        shuffle=dataset is None,
+        validation_data=val,
+        callbacks=cbs,
+        verbose=0,
+    )
     seconds = time.perf_counter() - start
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     epochs_run = len(history.get("loss", [])) or epochs  # early stopping / TerminateOnNaN may end sooner

@@ -36,12 +36,19 @@ def _condition_features(cond, height: int, width: int, name: str):
     return layers.Reshape((height, width, 1))(h)
 
 
-def build_conditional_conv_encoder(input_shape: Sequence[int] = (28, 28, 1),
-                                   condition_shape: Sequence[int] = (10,), latent_dim: int = 2,
-                                   filters: Sequence[int] = (32, 64), dense_units: int = 128,
-                                   name: str = "cond_conv_encoder") -> keras.Model:
+def build_conditional_conv_encoder(
+    input_shape: Sequence[int] = (28, 28, 1),
+    condition_shape: Sequence[int] = (10,),
+    latent_dim: int = 2,
+    filters: Sequence[int] = (32, 64),
+    dense_units: int = 128,
+    name: str = "cond_conv_encoder",
+) -> keras.Model:
     """q(z | x, c): the condition (resized image or tiled vector) is stacked onto x as channels."""
-    input_shape, condition_shape = _check_shape(input_shape, "input_shape"), _check_shape(condition_shape, "condition_shape")
+    input_shape, condition_shape = (
+        _check_shape(input_shape, "input_shape"),
+        _check_shape(condition_shape, "condition_shape"),
+    )
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     if len(input_shape) != 3:
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
@@ -51,14 +58,21 @@ def build_conditional_conv_encoder(input_shape: Sequence[int] = (28, 28, 1),
     for f in filters:
         h = layers.Conv2D(check_positive_int(f, "filters"), 3, strides=2, padding="same", activation="relu")(h)
     h = layers.Dense(check_positive_int(dense_units, "dense_units"), activation="relu")(layers.Flatten()(h))
-    return keras.Model([x_in, c_in], [layers.Dense(latent_dim, name="z_mean")(h),
-                                      layers.Dense(latent_dim, name="z_log_var")(h)], name=name)
+    return keras.Model(
+        [x_in, c_in],
+        [layers.Dense(latent_dim, name="z_mean")(h), layers.Dense(latent_dim, name="z_log_var")(h)],
+        name=name,
+    )
 
 
-def build_conditional_conv_decoder(latent_dim: int = 2, condition_shape: Sequence[int] = (10,),
-                                   output_shape: Sequence[int] = (28, 28, 1), filters: Sequence[int] = (64, 32),
-                                   output_activation: str | None = None,
-                                   name: str = "cond_conv_decoder") -> keras.Model:
+def build_conditional_conv_decoder(
+    latent_dim: int = 2,
+    condition_shape: Sequence[int] = (10,),
+    output_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (64, 32),
+    output_activation: str | None = None,
+    name: str = "cond_conv_decoder",
+) -> keras.Model:
     """p(x | z, c): z becomes a small feature map; the condition is injected at every resolution.
 
     An image condition is resized to each stage's size and concatenated (a skip path that lets the
@@ -78,8 +92,7 @@ def build_conditional_conv_decoder(latent_dim: int = 2, condition_shape: Sequenc
     for i, f in enumerate(filters):
         if image_cond:
             h = layers.Concatenate()([h, layers.Resizing(size_h, size_w, name=f"dec_cond_resize_{i}")(c_in)])
-        h = layers.Conv2DTranspose(check_positive_int(f, "filters"), 3, strides=2, padding="same",
-                                   activation="relu")(h)
+        h = layers.Conv2DTranspose(check_positive_int(f, "filters"), 3, strides=2, padding="same", activation="relu")(h)
         size_h, size_w = size_h * 2, size_w * 2
     if image_cond:
         h = layers.Concatenate()([h, layers.Resizing(height, width, name="dec_cond_resize_out")(c_in)])
@@ -149,8 +162,14 @@ class LearnedVarianceVAE(VAE):
     ``min_log_sigma`` is a floor that keeps the density bounded.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, init_log_sigma: float = float(np.log(0.3)),
-                 min_log_sigma: float = -6.0, **kwargs) -> None:
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        init_log_sigma: float = float(np.log(0.3)),
+        min_log_sigma: float = -6.0,
+        **kwargs,
+    ) -> None:
         kwargs.pop("likelihood", None)
         super().__init__(encoder, decoder, likelihood="gaussian", **kwargs)
         if not np.isfinite(init_log_sigma) or not np.isfinite(min_log_sigma):
@@ -159,8 +178,9 @@ class LearnedVarianceVAE(VAE):
             raise ValueError(f"init_log_sigma ({init_log_sigma}) is below min_log_sigma ({min_log_sigma})")
         self.init_log_sigma = float(init_log_sigma)
         self.min_log_sigma = float(min_log_sigma)
-        self.log_sigma = self.add_weight(shape=(), initializer=keras.initializers.Constant(self.init_log_sigma),
-                                         trainable=True, name="log_sigma")
+        self.log_sigma = self.add_weight(
+            shape=(), initializer=keras.initializers.Constant(self.init_log_sigma), trainable=True, name="log_sigma"
+        )
 
     @property
     def sigma(self) -> float:
@@ -188,8 +208,14 @@ class FeatureLossVAE(VAE):
     the plain Bernoulli ones, so test ELBOs remain comparable with a plain VAE.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, feature_net: keras.Model,
-                 feature_weight: float = 1.0, **kwargs) -> None:
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        feature_net: keras.Model,
+        feature_weight: float = 1.0,
+        **kwargs,
+    ) -> None:
         kwargs.pop("likelihood", None)
         super().__init__(encoder, decoder, likelihood="bernoulli", **kwargs)
         if not isinstance(feature_net, keras.Model):
@@ -238,9 +264,11 @@ class VectorQuantizer(layers.Layer):
         super().__init__(**kwargs)
         self.num_codes = check_positive_int(num_codes, "num_codes")
         self.code_dim = check_positive_int(code_dim, "code_dim")
-        self.codebook = self.add_weight(shape=(self.num_codes, self.code_dim), name="codebook",
-                                        initializer=keras.initializers.RandomUniform(-1.0 / self.num_codes,
-                                                                                     1.0 / self.num_codes))
+        self.codebook = self.add_weight(
+            shape=(self.num_codes, self.code_dim),
+            name="codebook",
+            initializer=keras.initializers.RandomUniform(-1.0 / self.num_codes, 1.0 / self.num_codes),
+        )
 
     def _check(self, z_e):
         if z_e.shape[-1] is not None and int(z_e.shape[-1]) != self.code_dim:
@@ -251,8 +279,11 @@ class VectorQuantizer(layers.Layer):
         z_e = ops.convert_to_tensor(z_e, dtype="float32")
         self._check(z_e)
         flat = ops.reshape(z_e, (-1, self.code_dim))
-        d = (ops.sum(ops.square(flat), axis=1, keepdims=True) - 2.0 * ops.matmul(flat, ops.transpose(self.codebook))
-             + ops.sum(ops.square(self.codebook), axis=1)[None, :])
+        d = (
+            ops.sum(ops.square(flat), axis=1, keepdims=True)
+            - 2.0 * ops.matmul(flat, ops.transpose(self.codebook))
+            + ops.sum(ops.square(self.codebook), axis=1)[None, :]
+        )
         return ops.reshape(ops.argmin(d, axis=1), ops.shape(z_e)[:-1])
 
     def lookup(self, indices):
@@ -276,8 +307,9 @@ class VectorQuantizer(layers.Layer):
         return {**super().get_config(), "num_codes": self.num_codes, "code_dim": self.code_dim}
 
 
-def build_vq_encoder(input_shape=(28, 28, 1), code_dim: int = 16, filters=(32, 64),
-                     name: str = "vq_encoder") -> keras.Model:
+def build_vq_encoder(
+    input_shape=(28, 28, 1), code_dim: int = 16, filters=(32, 64), name: str = "vq_encoder"
+) -> keras.Model:
     """Strided Conv2D blocks -> 1x1 Conv2D to ``code_dim`` channels: a grid of continuous codes z_e."""
     inputs = keras.Input(shape=tuple(input_shape), name="x")
     h = inputs
@@ -286,17 +318,16 @@ def build_vq_encoder(input_shape=(28, 28, 1), code_dim: int = 16, filters=(32, 6
     return keras.Model(inputs, layers.Conv2D(check_positive_int(code_dim, "code_dim"), 1, name="z_e")(h), name=name)
 
 
-def build_vq_decoder(grid_shape=(7, 7), code_dim: int = 16, channels: int = 1, filters=(64, 32),
-                     name: str = "vq_decoder") -> keras.Model:
+def build_vq_decoder(
+    grid_shape=(7, 7), code_dim: int = 16, channels: int = 1, filters=(64, 32), name: str = "vq_decoder"
+) -> keras.Model:
     """A code grid -> Conv2DTranspose(stride 2) blocks -> Conv2D to ``channels`` logits."""
     h0, w0 = (check_positive_int(s, "grid_shape entry") for s in grid_shape)
     inputs = keras.Input(shape=(h0, w0, check_positive_int(code_dim, "code_dim")), name="z_q")
     h = inputs
     for f in filters:
-        h = layers.Conv2DTranspose(check_positive_int(f, "filters"), 3, strides=2, padding="same",
-                                   activation="relu")(h)
-    return keras.Model(inputs, layers.Conv2D(check_positive_int(channels, "channels"), 3, padding="same")(h),
-                       name=name)
+        h = layers.Conv2DTranspose(check_positive_int(f, "filters"), 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(inputs, layers.Conv2D(check_positive_int(channels, "channels"), 3, padding="same")(h), name=name)
 
 
 @keras.saving.register_keras_serializable(package="vae_helpers")
@@ -309,15 +340,18 @@ class VQVAE(LatentModel):
     the true KL is the constant :math:`HW\log K` and does not train anything.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, num_codes: int = 32,
-                 commitment: float = 0.25, **kwargs) -> None:
+    def __init__(
+        self, encoder: keras.Model, decoder: keras.Model, num_codes: int = 32, commitment: float = 0.25, **kwargs
+    ) -> None:
         kwargs.pop("likelihood", None)
         super().__init__(encoder, decoder, likelihood="bernoulli", **kwargs)
         enc_out = tuple(encoder.outputs[0].shape[1:]) if len(encoder.outputs) == 1 else None
         dec_in = tuple(decoder.inputs[0].shape[1:])
         if enc_out is None or enc_out != dec_in:
-            raise ValueError(f"the encoder must output one code grid matching the decoder input {dec_in}, "
-                             f"got {enc_out if enc_out is not None else len(encoder.outputs)} outputs")
+            raise ValueError(
+                f"the encoder must output one code grid matching the decoder input {dec_in}, "
+                f"got {enc_out if enc_out is not None else len(encoder.outputs)} outputs"
+            )
         self.grid_shape = dec_in[:-1]
         self.num_codes = check_positive_int(num_codes, "num_codes")
         self.commitment = check_non_negative(commitment, "commitment")
@@ -337,8 +371,12 @@ class VQVAE(LatentModel):
     def encode_indices(self, x, batch_size: int = 1000) -> np.ndarray:
         """Code indices of ``x``, shape ``(n, *grid_shape)``."""
         x = self.check_inputs(x)
-        return np.concatenate([ops.convert_to_numpy(self.quantizer.indices(self.encoder(x[i:i + batch_size])))
-                               for i in range(0, len(x), batch_size)]).astype(np.int64)
+        return np.concatenate(
+            [
+                ops.convert_to_numpy(self.quantizer.indices(self.encoder(x[i : i + batch_size])))
+                for i in range(0, len(x), batch_size)
+            ]
+        ).astype(np.int64)
 
     def decode_indices(self, indices, batch_size: int = 1000) -> np.ndarray:
         """Pixel probabilities for grids of code indices, shape ``(n, *grid_shape)``."""
@@ -347,8 +385,12 @@ class VQVAE(LatentModel):
             raise ValueError(f"indices must have shape (n, {', '.join(map(str, self.grid_shape))}), got {idx.shape}")
         if not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= self.num_codes:
             raise ValueError(f"indices must be integers in [0, {self.num_codes})")
-        return np.concatenate([ops.convert_to_numpy(ops.sigmoid(self.decoder(self.quantizer.lookup(idx[i:i + batch_size]))))
-                               for i in range(0, len(idx), batch_size)])
+        return np.concatenate(
+            [
+                ops.convert_to_numpy(ops.sigmoid(self.decoder(self.quantizer.lookup(idx[i : i + batch_size]))))
+                for i in range(0, len(idx), batch_size)
+            ]
+        )
 
     def reconstruct(self, x) -> np.ndarray:
         """Decode the quantised code grid of ``x`` (deterministic)."""
@@ -366,8 +408,12 @@ class VQVAE(LatentModel):
         """
         smoothing = check_non_negative(smoothing, "smoothing")
         idx = self.encode_indices(x)
-        counts = np.stack([np.bincount(col, minlength=self.num_codes)
-                           for col in idx.reshape(len(idx), -1).T]).astype(np.float64) + smoothing
+        counts = (
+            np.stack([np.bincount(col, minlength=self.num_codes) for col in idx.reshape(len(idx), -1).T]).astype(
+                np.float64
+            )
+            + smoothing
+        )
         self.code_prior = (counts / counts.sum(axis=1, keepdims=True)).reshape(*self.grid_shape, self.num_codes)
         return self.code_prior
 

@@ -32,8 +32,9 @@ REDUCTIONS = ("mean_log", "log_mean")
 ERROR_KINDS = ("nll", "squared")
 
 
-def reconstruction_probability(model: VAE, x, n_samples: int = 10, batch_size: int = 250,
-                               seed: int = 0, reduction: str = "mean_log") -> np.ndarray:
+def reconstruction_probability(
+    model: VAE, x, n_samples: int = 10, batch_size: int = 250, seed: int = 0, reduction: str = "mean_log"
+) -> np.ndarray:
     r"""Anomaly score ``-RP(x)`` from the reconstruction probability of An & Cho (2015).
 
     With ``z_l ~ q(z|x)``, ``l = 1..L`` (``L = n_samples``):
@@ -55,7 +56,7 @@ def reconstruction_probability(model: VAE, x, n_samples: int = 10, batch_size: i
     rng = np.random.default_rng(seed)
     out = []
     for i in range(0, len(x), batch_size):
-        log_px_z = sampled_log_likelihoods(model, x[i:i + batch_size], n_samples, rng)[0]
+        log_px_z = sampled_log_likelihoods(model, x[i : i + batch_size], n_samples, rng)[0]
         if reduction == "mean_log":
             out.append(log_px_z.mean(axis=1))
         else:
@@ -78,7 +79,7 @@ def negative_elbo(model: VAE, x, n_samples: int = 10, batch_size: int = 250, see
     rng = np.random.default_rng(seed)
     out = []
     for i in range(0, len(x), batch_size):
-        log_px_z, _, z_mean, z_log_var = sampled_log_likelihoods(model, x[i:i + batch_size], n_samples, rng)
+        log_px_z, _, z_mean, z_log_var = sampled_log_likelihoods(model, x[i : i + batch_size], n_samples, rng)
         kl = ops.convert_to_numpy(kl_divergence(z_mean, z_log_var)).astype(np.float64)
         out.append(kl - log_px_z.mean(axis=1))
     return np.concatenate(out)
@@ -98,7 +99,7 @@ def reconstruction_error(model: LatentModel, x, kind: str = "nll", batch_size: i
     batch_size = check_positive_int(batch_size, "batch_size")
     out = []
     for i in range(0, len(x), batch_size):
-        xb = x[i:i + batch_size]
+        xb = x[i : i + batch_size]
         if isinstance(model, VAE):
             dec = model.decoder_output(model.posterior(xb)[0], x=xb)
         else:

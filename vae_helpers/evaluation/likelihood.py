@@ -1,5 +1,4 @@
-"""Test-set ELBO and the importance-weighted (IWAE) log-likelihood estimate.
-"""
+"""Test-set ELBO and the importance-weighted (IWAE) log-likelihood estimate."""
 
 from __future__ import annotations
 
@@ -20,8 +19,9 @@ from vae_helpers.core.losses import kl_divergence, kl_divergence_per_dim, log_no
 from vae_helpers.core.models import VAE
 
 
-def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition=None,
-                  kl_samples: int = 10) -> dict[str, float]:
+def evaluate_elbo(
+    model: VAE, x, batch_size: int = 500, seed: int = 0, condition=None, kl_samples: int = 10
+) -> dict[str, float]:
     """Average reconstruction NLL, KL and ELBO (nats per example) over ``x``.
 
     Uses one posterior sample per example (the usual unbiased estimate of E_q[log p(x|z)]);
@@ -38,7 +38,7 @@ def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition
     rng = np.random.default_rng(seed)
     recon, kl = [], []
     for i in range(0, len(x), batch_size):
-        xb, cb = x[i:i + batch_size], None if c is None else c[i:i + batch_size]
+        xb, cb = x[i : i + batch_size], None if c is None else c[i : i + batch_size]
         z_mean, z_log_var = model.posterior(xb, cb)
         eps = rng.standard_normal(tuple(z_mean.shape)).astype(np.float32)
         z = z_mean + ops.exp(0.5 * z_log_var) * eps
@@ -47,9 +47,10 @@ def evaluate_elbo(model: VAE, x, batch_size: int = 500, seed: int = 0, condition
             kl.append(ops.convert_to_numpy(kl_divergence(z_mean, z_log_var)))
         else:
             eps = rng.standard_normal((kl_samples, *tuple(z_mean.shape))).astype(np.float32)
-            zs = z_mean + ops.exp(0.5 * z_log_var) * eps                                   # (s, b, d)
-            kl.append(ops.convert_to_numpy(ops.mean(log_normal_diag(zs, z_mean, z_log_var) - model.log_prior(zs),
-                                                    axis=0)))
+            zs = z_mean + ops.exp(0.5 * z_log_var) * eps  # (s, b, d)
+            kl.append(
+                ops.convert_to_numpy(ops.mean(log_normal_diag(zs, z_mean, z_log_var) - model.log_prior(zs), axis=0))
+            )
     r, k = float(np.mean(np.concatenate(recon))), float(np.mean(np.concatenate(kl)))
     return {"reconstruction": r, "kl": k, "elbo": -(r + k)}
 
@@ -63,15 +64,16 @@ def sampled_log_likelihoods(model: VAE, xb: np.ndarray, k: int, rng: np.random.G
     b = len(xb)
     z_mean, z_log_var = (ops.convert_to_numpy(t) for t in model.posterior(xb, condition))
     eps = rng.standard_normal((b, k, model.latent_dim)).astype(np.float32)
-    z = z_mean[:, None] + np.exp(0.5 * z_log_var)[:, None] * eps          # (b, k, d)
-    x_rep = np.repeat(xb, k, axis=0)                                       # (b*k, ...)
+    z = z_mean[:, None] + np.exp(0.5 * z_log_var)[:, None] * eps  # (b, k, d)
+    x_rep = np.repeat(xb, k, axis=0)  # (b*k, ...)
     c_rep = None if condition is None else np.repeat(condition, k, axis=0)
     log_px_z = ops.convert_to_numpy(model.log_likelihood_given_z(x_rep, z.reshape(b * k, -1), c_rep))
     return log_px_z.reshape(b, k).astype(np.float64), z, z_mean, z_log_var
 
 
-def iwae_log_likelihood(model: VAE, x, k: int = 100, batch_size: int | None = None,
-                        seed: int = 0, per_example: bool = False, condition=None):
+def iwae_log_likelihood(
+    model: VAE, x, k: int = 100, batch_size: int | None = None, seed: int = 0, per_example: bool = False, condition=None
+):
     r"""Importance-weighted estimate of log p(x) with ``k`` samples from q(z|x).
 
     .. math:: \log p(x) \approx \log \frac1k \sum_{i=1}^k \frac{p(x|z_i)\,p(z)}{q(z_i|x)}
@@ -91,8 +93,8 @@ def iwae_log_likelihood(model: VAE, x, k: int = 100, batch_size: int | None = No
     rng = np.random.default_rng(seed)
     out = []
     for i in range(0, len(x), batch_size):
-        cb = None if c is None else c[i:i + batch_size]
-        log_px_z, z, z_mean, z_log_var = sampled_log_likelihoods(model, x[i:i + batch_size], k, rng, cb)
+        cb = None if c is None else c[i : i + batch_size]
+        log_px_z, z, z_mean, z_log_var = sampled_log_likelihoods(model, x[i : i + batch_size], k, rng, cb)
         log_pz = ops.convert_to_numpy(model.log_prior(z))
         log_qz = ops.convert_to_numpy(log_normal_diag(z, z_mean[:, None], z_log_var[:, None]))
         log_w = log_px_z + log_pz - log_qz
@@ -144,7 +146,7 @@ def kl_per_dimension(model: VAE, x, batch_size: int = 1000) -> np.ndarray:
     batch_size = check_positive_int(batch_size, "batch_size")
     total = np.zeros(model.latent_dim, dtype=np.float64)
     for i in range(0, len(x), batch_size):
-        z_mean, z_log_var = model.posterior(x[i:i + batch_size])
+        z_mean, z_log_var = model.posterior(x[i : i + batch_size])
         total += ops.convert_to_numpy(ops.sum(kl_divergence_per_dim(z_mean, z_log_var), axis=0))
     return total / len(x)
 
@@ -161,9 +163,12 @@ def collapse_report(model: VAE, x, kl_threshold: float = 0.01, variance_threshol
     kl_threshold = check_non_negative(kl_threshold, "kl_threshold")
     variance_threshold = check_non_negative(variance_threshold, "variance_threshold")
     per_dim = kl_per_dimension(model, x)
-    return {"kl": float(per_dim.sum()), "kl_per_dim": per_dim,
-            "active_units": active_units(model, x, threshold=variance_threshold),
-            "collapsed_dims": [int(j) for j in np.flatnonzero(per_dim < kl_threshold)]}
+    return {
+        "kl": float(per_dim.sum()),
+        "kl_per_dim": per_dim,
+        "active_units": active_units(model, x, threshold=variance_threshold),
+        "collapsed_dims": [int(j) for j in np.flatnonzero(per_dim < kl_threshold)],
+    }
 
 
 def aggregate_posterior_log_density(z, z_mean, z_log_var, batch_size: int = 256) -> np.ndarray:
@@ -187,19 +192,20 @@ def aggregate_posterior_log_density(z, z_mean, z_log_var, batch_size: int = 256)
         raise ValueError(f"z has {z.shape[1]} dimensions but the posteriors have {mu.shape[1]}")
     batch_size = check_positive_int(batch_size, "batch_size")
     d = mu.shape[1]
-    inv_var = np.exp(-log_var)                                         # (N, d)
+    inv_var = np.exp(-log_var)  # (N, d)
     const = -0.5 * (d * math.log(2 * math.pi) + log_var.sum(axis=1))  # (N,)
     out = np.empty(len(z))
     for i in range(0, len(z), batch_size):
-        zb = z[i:i + batch_size]
+        zb = z[i : i + batch_size]
         sq = ((zb[:, None, :] - mu[None]) ** 2 * inv_var[None]).sum(axis=2)  # (b, N)
         log_comp = const[None] - 0.5 * sq
-        out[i:i + batch_size] = logsumexp(log_comp, axis=1) - math.log(len(mu))
+        out[i : i + batch_size] = logsumexp(log_comp, axis=1) - math.log(len(mu))
     return out
 
 
-def aggregate_posterior_kl(model: VAE, x, n_samples: int = 2000, direction: str = "prior_to_aggregate",
-                           seed: int = 0) -> float:
+def aggregate_posterior_kl(
+    model: VAE, x, n_samples: int = 2000, direction: str = "prior_to_aggregate", seed: int = 0
+) -> float:
     r"""Monte Carlo KL between the aggregate posterior :math:`q(z)=\frac1N\sum_n q(z\mid x_n)` over ``x``
     and the model's prior :math:`p(z)`, in nats.
 
@@ -224,7 +230,7 @@ def aggregate_posterior_kl(model: VAE, x, n_samples: int = 2000, direction: str 
         z = model.sample_prior(n_samples, seed=seed)
     else:
         rows = rng.integers(0, len(z_mean), n_samples)
-        z = (z_mean[rows] + np.exp(0.5 * z_log_var[rows]) * rng.standard_normal((n_samples, model.latent_dim)))
+        z = z_mean[rows] + np.exp(0.5 * z_log_var[rows]) * rng.standard_normal((n_samples, model.latent_dim))
         z = z.astype(np.float32)
     log_p = ops.convert_to_numpy(model.log_prior(z)).astype(np.float64)
     log_q = aggregate_posterior_log_density(z, z_mean, z_log_var)

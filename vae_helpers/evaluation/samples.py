@@ -100,8 +100,11 @@ def class_coverage(predicted_labels, n_classes: int, min_count: int = 1) -> dict
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(f"predicted_labels must be a non-empty 1-D array, got shape {labels.shape}")
     if not np.issubdtype(labels.dtype, np.integer):
-        if not np.issubdtype(labels.dtype, np.floating) or not np.all(np.isfinite(labels)) \
-                or not np.all(labels == np.round(labels)):
+        if (
+            not np.issubdtype(labels.dtype, np.floating)
+            or not np.all(np.isfinite(labels))
+            or not np.all(labels == np.round(labels))
+        ):
             raise TypeError("predicted_labels must be integer class indices (use argmax of the classifier output)")
         labels = labels.astype(np.int64)
     if labels.min() < 0 or labels.max() >= n_classes:
@@ -110,8 +113,12 @@ def class_coverage(predicted_labels, n_classes: int, min_count: int = 1) -> dict
     p = counts / counts.sum()
     nz = p[p > 0]
     entropy = float(-(nz * np.log(nz)).sum())
-    return {"coverage": float(np.mean(counts >= min_count)), "entropy": entropy,
-            "normalized_entropy": entropy / float(np.log(n_classes)), "counts": counts}
+    return {
+        "coverage": float(np.mean(counts >= min_count)),
+        "entropy": entropy,
+        "normalized_entropy": entropy / float(np.log(n_classes)),
+        "counts": counts,
+    }
 
 
 def _check_probs(probs, atol: float = 1e-3) -> np.ndarray:
@@ -124,8 +131,10 @@ def _check_probs(probs, atol: float = 1e-3) -> np.ndarray:
         raise ValueError("probs must be non-negative (pass softmax probabilities, not logits)")
     sums = p.sum(axis=1)
     if not np.allclose(sums, 1.0, atol=atol):
-        raise ValueError(f"each row of probs must sum to 1 (got sums in [{sums.min():.3g}, {sums.max():.3g}]); "
-                         "apply a softmax to logits first")
+        raise ValueError(
+            f"each row of probs must sum to 1 (got sums in [{sums.min():.3g}, {sums.max():.3g}]); "
+            "apply a softmax to logits first"
+        )
     return p / sums[:, None]
 
 
@@ -160,8 +169,9 @@ def _within_radii(queries: np.ndarray, support: np.ndarray, radii: np.ndarray, c
     """Boolean ``(len(queries), len(support))``: query j lies in the ball of support point i."""
     from sklearn.metrics import pairwise_distances
 
-    return np.concatenate([pairwise_distances(queries[i:i + chunk], support) <= radii[None, :]
-                           for i in range(0, len(queries), chunk)])
+    return np.concatenate(
+        [pairwise_distances(queries[i : i + chunk], support) <= radii[None, :] for i in range(0, len(queries), chunk)]
+    )
 
 
 def _two_sets(real_feats, fake_feats, k, chunk) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -232,8 +242,9 @@ class Judge:
 
     def probs(self, x, batch_size: int = 500) -> np.ndarray:
         """Class probabilities (softmax of the logits), shape ``(n, n_classes)``."""
-        logits = np.asarray(self.classifier.predict(as_float_array(x, "x"), verbose=0, batch_size=batch_size),
-                            dtype=np.float64)
+        logits = np.asarray(
+            self.classifier.predict(as_float_array(x, "x"), verbose=0, batch_size=batch_size), dtype=np.float64
+        )
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
@@ -243,8 +254,18 @@ class Judge:
         return self.probs(x).argmax(axis=1)
 
 
-def train_judge(x, y, n_classes: int = 10, epochs: int = 3, x_test=None, y_test=None, seed: int = 0,
-                filters: tuple[int, int] = (32, 64), feature_dim: int = 64, batch_size: int = 128) -> Judge:
+def train_judge(
+    x,
+    y,
+    n_classes: int = 10,
+    epochs: int = 3,
+    x_test=None,
+    y_test=None,
+    seed: int = 0,
+    filters: tuple[int, int] = (32, 64),
+    feature_dim: int = 64,
+    batch_size: int = 128,
+) -> Judge:
     """Train a small CNN (two strided convolutions, a ``feature_dim`` ReLU layer, logits) on ``(x, y)``.
 
     ``x`` has shape ``(n, H, W, C)``; ``y`` integer labels in ``[0, n_classes)``. When ``x_test`` and
@@ -268,11 +289,13 @@ def train_judge(x, y, n_classes: int = 10, epochs: int = 3, x_test=None, y_test=
     h = inputs
     for f in filters:
         h = layers.Conv2D(check_positive_int(f, "filters"), 3, strides=2, padding="same", activation="relu")(h)
-    feats = layers.Dense(check_positive_int(feature_dim, "feature_dim"), activation="relu",
-                         name="features")(layers.Flatten()(h))
+    feats = layers.Dense(check_positive_int(feature_dim, "feature_dim"), activation="relu", name="features")(
+        layers.Flatten()(h)
+    )
     classifier = keras.Model(inputs, layers.Dense(n_classes, name="logits")(feats), name="judge")
-    classifier.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                       metrics=["accuracy"])
+    classifier.compile(
+        keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"]
+    )
     classifier.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
     judge = Judge(classifier, keras.Model(inputs, feats, name="judge_features"))
     if x_test is not None and y_test is not None:

@@ -109,14 +109,17 @@ class Comparison:
         n = len(self._arm(a))
         diff, sd = self.difference(a, b)
         if n < 2:
-            return (f"{a} vs {b}: {self.metric} differs by {diff:+.4g} on a single seed: "
-                    "noise not measured, no verdict")
-        for winner, loser, sign in ((a, b, 1.0), (b, a, -1.0)):
+            return f"{a} vs {b}: {self.metric} differs by {diff:+.4g} on a single seed: noise not measured, no verdict"
+        for winner, loser in ((a, b), (b, a)):
             if self.clearly_better(winner, loser):
-                return (f"{winner} better than {loser} by {abs(diff):.4g} ± {sd:.2g} {self.metric} "
-                        f"(paired p={self.p_value(a, b):.2g}, {n} seeds)")
-        return (f"{a} vs {b}: no clear difference in {self.metric} ({diff:+.4g} ± {sd:.2g}, "
-                f"paired p={self.p_value(a, b):.2g}, {n} seeds)")
+                return (
+                    f"{winner} better than {loser} by {abs(diff):.4g} ± {sd:.2g} {self.metric} "
+                    f"(paired p={self.p_value(a, b):.2g}, {n} seeds)"
+                )
+        return (
+            f"{a} vs {b}: no clear difference in {self.metric} ({diff:+.4g} ± {sd:.2g}, "
+            f"paired p={self.p_value(a, b):.2g}, {n} seeds)"
+        )
 
     def best(self) -> str:
         """The arm with the best mean (highest or lowest per ``higher_is_better``)."""
@@ -126,8 +129,10 @@ class Comparison:
     def table(self) -> str:
         width = max(len(a) for a in self.values)
         n = len(next(iter(self.values.values())))
-        lines = [f"{self.metric} ({'higher' if self.higher_is_better else 'lower'} is better), "
-                 f"mean ± sd over {n} seed{'s' if n > 1 else ''}:"]
+        lines = [
+            f"{self.metric} ({'higher' if self.higher_is_better else 'lower'} is better), "
+            f"mean ± sd over {n} seed{'s' if n > 1 else ''}:"
+        ]
         lines += [f"  {arm:<{width}}  {self.mean(arm):10.4g} ± {self.sd(arm):.2g}" for arm in self.values]
         return "\n".join(lines)
 
@@ -154,8 +159,14 @@ class SeedRuns:
     def metrics(self) -> list[str]:
         return list(next(iter(self.values.values())))
 
-    def compare(self, metric: str = SINGLE_METRIC, higher_is_better: bool = True, alpha: float = 0.05,
-                arms: Sequence[str] | None = None, verbose: bool = True) -> Comparison:
+    def compare(
+        self,
+        metric: str = SINGLE_METRIC,
+        higher_is_better: bool = True,
+        alpha: float = 0.05,
+        arms: Sequence[str] | None = None,
+        verbose: bool = True,
+    ) -> Comparison:
         """Compare ``arms`` (default: all) on ``metric``; print the report unless ``verbose=False``."""
         if not isinstance(higher_is_better, bool):
             raise TypeError("higher_is_better must be True or False")
@@ -173,8 +184,7 @@ class SeedRuns:
         return cmp
 
 
-def run_over_seeds(arms: Mapping[str, Callable[[int], object]], seeds: Sequence[int],
-                   verbose: bool = True) -> SeedRuns:
+def run_over_seeds(arms: Mapping[str, Callable[[int], object]], seeds: Sequence[int], verbose: bool = True) -> SeedRuns:
     """Run every arm once per seed (seed-major order) and collect its metrics.
 
     ``arms`` maps a name to ``seed -> {metric: value}`` (or ``seed -> value``); every arm must return
@@ -192,8 +202,10 @@ def run_over_seeds(arms: Mapping[str, Callable[[int], object]], seeds: Sequence[
         for name, fn in arms.items():
             metrics = _as_metrics(fn(seed), name, seed)
             if collected[name] and set(metrics) != set(collected[name][0]):
-                raise ValueError(f"arm {name!r} returned metrics {sorted(metrics)} for seed {seed}, "
-                                 f"but {sorted(collected[name][0])} before")
+                raise ValueError(
+                    f"arm {name!r} returned metrics {sorted(metrics)} for seed {seed}, "
+                    f"but {sorted(collected[name][0])} before"
+                )
             collected[name].append(metrics)
             if verbose:
                 print(f"seed {seed} {name}: " + "  ".join(f"{k}={v:.4g}" for k, v in metrics.items()))

@@ -63,8 +63,20 @@ def upsample_baseline(images, factor: int = 2, method: str = "bicubic", clip: bo
         raise ValueError(f"method must be one of {tuple(UPSAMPLE_ORDERS)}, got {method!r}")
     order = UPSAMPLE_ORDERS[method.lower()]
     n, h, w, c = arr.shape
-    out = np.stack([resize(img, (h * factor, w * factor, c), order=order, mode="edge", clip=clip,
-                           anti_aliasing=False, preserve_range=True) for img in arr]).astype(np.float32)
+    out = np.stack(
+        [
+            resize(
+                img,
+                (h * factor, w * factor, c),
+                order=order,
+                mode="edge",
+                clip=clip,
+                anti_aliasing=False,
+                preserve_range=True,
+            )
+            for img in arr
+        ]
+    ).astype(np.float32)
     return like_input(out, images)
 
 
@@ -104,8 +116,7 @@ def salt_and_pepper(x, amount: float, seed: int = 0, salt_ratio: float = 0.5) ->
     return like_input(out, original)
 
 
-def random_mask(n: int, image_shape: Sequence[int], kind: str = "square", size: int = 12,
-                seed: int = 0) -> np.ndarray:
+def random_mask(n: int, image_shape: Sequence[int], kind: str = "square", size: int = 12, seed: int = 0) -> np.ndarray:
     """Float32 masks of shape ``(n, *image_shape)`` with 1 = missing pixel.
 
     ``kind="square"`` places a ``size`` x ``size`` hole uniformly at random inside each image;
@@ -127,15 +138,15 @@ def random_mask(n: int, image_shape: Sequence[int], kind: str = "square", size: 
         top = rng.integers(0, height - size + 1, n)
         left = rng.integers(0, width - size + 1, n)
         for i in range(n):
-            mask[i, top[i]:top[i] + size, left[i]:left[i] + size] = 1.0
+            mask[i, top[i] : top[i] + size, left[i] : left[i] + size] = 1.0
     elif kind == "lower_half":
-        mask[:, height // 2:] = 1.0
+        mask[:, height // 2 :] = 1.0
     elif kind == "upper_half":
-        mask[:, :height // 2] = 1.0
+        mask[:, : height // 2] = 1.0
     elif kind == "left_half":
-        mask[:, :, :width // 2] = 1.0
+        mask[:, :, : width // 2] = 1.0
     else:
-        mask[:, :, width // 2:] = 1.0
+        mask[:, :, width // 2 :] = 1.0
     return mask
 
 
@@ -165,8 +176,7 @@ def median_denoise(x, size: int = 3) -> np.ndarray:
     return like_input(ndimage.median_filter(x, size=(1, size, size, 1), mode="reflect").astype(np.float32), original)
 
 
-def sample_restorations(model, condition, n_samples: int = 16, temperature: float = 1.0,
-                        seed: int = 0) -> np.ndarray:
+def sample_restorations(model, condition, n_samples: int = 16, temperature: float = 1.0, seed: int = 0) -> np.ndarray:
     """Several restorations per corrupted input from a conditional VAE.
 
     For each row of ``condition`` draw ``n_samples`` codes z ~ N(0, temperature^2 I) and decode
@@ -176,7 +186,7 @@ def sample_restorations(model, condition, n_samples: int = 16, temperature: floa
     from vae_helpers.core.variants import ConditionalVAE
 
     if not isinstance(model, ConditionalVAE):
-        raise TypeError(f"model must be a vae_helpers.conditional.ConditionalVAE, got {type(model).__name__}")
+        raise TypeError(f"model must be a vae_helpers.core.ConditionalVAE, got {type(model).__name__}")
     n_samples = check_positive_int(n_samples, "n_samples")
     temperature = check_non_negative(temperature, "temperature")
     c = model.check_condition(condition, len(np.asarray(condition)))

@@ -54,8 +54,12 @@ def ssim(reference, estimate, data_range: float = 1.0) -> np.ndarray:
     data_range = _data_range(data_range)
     if min(ref.shape[1:3]) < 7:
         raise ValueError(f"SSIM needs images of at least 7x7 pixels, got {ref.shape[1:3]}")
-    return np.array([structural_similarity(r, e, data_range=data_range, channel_axis=-1)
-                     for r, e in zip(ref.astype(np.float64), est.astype(np.float64))])
+    return np.array(
+        [
+            structural_similarity(r, e, data_range=data_range, channel_axis=-1)
+            for r, e in zip(ref.astype(np.float64), est.astype(np.float64))
+        ]
+    )
 
 
 def psnr_ssim(reference, estimate, data_range: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -107,8 +111,7 @@ def edge_mask(images, fraction: float = 0.2) -> np.ndarray:
     if not 0 < float(fraction) < 1:
         raise ValueError(f"fraction must lie in (0, 1), got {fraction}")
     grey = arr.mean(axis=-1).astype(np.float64)
-    mag = np.stack([np.hypot(ndimage.sobel(g, 0, mode="reflect"), ndimage.sobel(g, 1, mode="reflect"))
-                    for g in grey])
+    mag = np.stack([np.hypot(ndimage.sobel(g, 0, mode="reflect"), ndimage.sobel(g, 1, mode="reflect")) for g in grey])
     thresh = np.quantile(mag.reshape(len(mag), -1), 1 - float(fraction), axis=1)
     mask = mag > thresh[:, None, None]
     mask |= (mag >= thresh[:, None, None]) & (mag > 0)  # ties at the threshold count as edges
@@ -140,8 +143,13 @@ def sample_spread(samples, reference, fraction: float = 0.2) -> dict:
     def region_mean(region: np.ndarray) -> float:
         return float(std[region].mean()) if region.any() else 0.0
 
-    return {"std": std, "mean_std": float(std.mean()), "edge_std": region_mean(mask),
-            "flat_std": region_mean(~mask), "edge_share": float(std[mask].sum() / total) if total else 0.0}
+    return {
+        "std": std,
+        "mean_std": float(std.mean()),
+        "edge_std": region_mean(mask),
+        "flat_std": region_mean(~mask),
+        "edge_share": float(std[mask].sum() / total) if total else 0.0,
+    }
 
 
 def region_means(values, mask) -> tuple[float, float]:

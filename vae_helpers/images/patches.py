@@ -46,8 +46,9 @@ def random_patches(image, patch_size: int, n: int, seed: int = 0, min_std: float
     p, n = check_positive_int(patch_size, "patch_size"), check_positive_int(n, "n")
     if p > min(img.shape):
         raise ValueError(f"patch_size {p} exceeds the image size {img.shape}")
-    candidates = extract_patches_2d(img, (p, p), max_patches=n if min_std <= 0 else 50 * n,
-                                    random_state=check_seed(seed))
+    candidates = extract_patches_2d(
+        img, (p, p), max_patches=n if min_std <= 0 else 50 * n, random_state=check_seed(seed)
+    )
     kept = candidates[candidates.std(axis=(1, 2)) >= min_std]
     if len(kept) < n:
         raise ValueError(f"only {len(kept)} of {n} patches have std >= {min_std}; lower min_std")
@@ -57,8 +58,9 @@ def random_patches(image, patch_size: int, n: int, seed: int = 0, min_std: float
 TEXTURES = ("brick", "grass", "gravel")
 
 
-def texture_patches(names: Sequence[str] = TEXTURES, patch_size: int = 32, n_per_texture: int = 200,
-                    downscale: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def texture_patches(
+    names: Sequence[str] = TEXTURES, patch_size: int = 32, n_per_texture: int = 200, downscale: int = 2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Random square grey patches cut from scikit-image's bundled photographs (no download needed).
 
     Each image ``skimage.data.<name>()`` (e.g. ``brick``, ``grass``, ``gravel``) is converted to grey in
@@ -84,8 +86,9 @@ def texture_patches(names: Sequence[str] = TEXTURES, patch_size: int = 32, n_per
         if downscale > 1:
             img = downscale_local_mean(img, (downscale, downscale))
         if min(img.shape) < patch_size:
-            raise ValueError(f"{name}: image {img.shape} after downscale {downscale} is smaller than patch_size "
-                             f"{patch_size}")
+            raise ValueError(
+                f"{name}: image {img.shape} after downscale {downscale} is smaller than patch_size {patch_size}"
+            )
         patches.append(random_patches(np.clip(img, 0.0, 1.0), patch_size, n_per_texture, seed=seed + k))
         labels += [k] * n_per_texture
     x = np.concatenate(patches)
@@ -104,13 +107,18 @@ def texture_features(patches) -> np.ndarray:
     if min(h, w) < 8:
         raise ValueError(f"patches must be at least 8x8 pixels, got {h}x{w}")
     fy, fx = np.meshgrid(np.fft.fftfreq(h), np.fft.fftfreq(w), indexing="ij")
-    radius = np.sqrt(fx ** 2 + fy ** 2)
+    radius = np.sqrt(fx**2 + fy**2)
     bands = [(radius > 0) & (radius <= 0.1), (radius > 0.1) & (radius <= 0.25), radius > 0.25]
     feats = np.empty((len(imgs), 8))
     for i, img in enumerate(imgs):
         power = np.abs(np.fft.fft2(img - img.mean())) ** 2
         total = power.sum() or 1.0
-        feats[i] = [img.mean(), img.std(), np.abs(np.diff(img, axis=1)).mean(),
-                    np.abs(np.diff(img, axis=0)).mean(), ndimage.laplace(img, mode="reflect").var(),
-                    *(power[b].sum() / total for b in bands)]
+        feats[i] = [
+            img.mean(),
+            img.std(),
+            np.abs(np.diff(img, axis=1)).mean(),
+            np.abs(np.diff(img, axis=0)).mean(),
+            ndimage.laplace(img, mode="reflect").var(),
+            *(power[b].sum() / total for b in bands),
+        ]
     return feats

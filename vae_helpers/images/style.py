@@ -37,8 +37,8 @@ def _moments(imgs: np.ndarray) -> tuple[np.ndarray, ...]:
     cx = (imgs * cols).sum(axis=(1, 2)) / safe
     dy = rows[None] - cy[:, None, None]
     dx = cols[None] - cx[:, None, None]
-    var_y = (imgs * dy ** 2).sum(axis=(1, 2)) / safe
-    var_x = (imgs * dx ** 2).sum(axis=(1, 2)) / safe
+    var_y = (imgs * dy**2).sum(axis=(1, 2)) / safe
+    var_x = (imgs * dx**2).sum(axis=(1, 2)) / safe
     cov = (imgs * dx * dy).sum(axis=(1, 2)) / safe
     return mass, var_x, var_y, cov
 
@@ -65,7 +65,7 @@ def digit_width(images) -> np.ndarray:
     (``var_x - cov^2 / var_y``), so a slanted "1" is not counted as wide.
     """
     _, var_x, var_y, cov = _moments(_gray(images))
-    resid = var_x - np.where(var_y > 0, cov ** 2 / np.where(var_y > 0, var_y, 1.0), 0.0)
+    resid = var_x - np.where(var_y > 0, cov**2 / np.where(var_y > 0, var_y, 1.0), 0.0)
     return 2.0 * np.sqrt(np.maximum(resid, 0.0))
 
 
@@ -80,8 +80,11 @@ def stroke_thickness(images, threshold: float = 0.5) -> np.ndarray:
     from skimage.morphology import skeletonize
 
     imgs = _gray(images)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) \
-            or not 0.0 < float(threshold) < 1.0:
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float, np.floating))
+        or not 0.0 < float(threshold) < 1.0
+    ):
         raise ValueError(f"threshold must be a number in (0, 1), got {threshold!r}")
     out = np.zeros(len(imgs))
     for i, img in enumerate(imgs):
@@ -96,8 +99,12 @@ def stroke_thickness(images, threshold: float = 0.5) -> np.ndarray:
 def style_statistics(images, threshold: float = 0.5) -> dict[str, np.ndarray]:
     """All four style numbers at once: ``{"slant", "thickness", "width", "ink"}``, each shape ``(n,)``."""
     imgs = _gray(images)
-    return {"slant": slant(imgs), "thickness": stroke_thickness(imgs, threshold),
-            "width": digit_width(imgs), "ink": imgs.sum(axis=(1, 2))}
+    return {
+        "slant": slant(imgs),
+        "thickness": stroke_thickness(imgs, threshold),
+        "width": digit_width(imgs),
+        "ink": imgs.sum(axis=(1, 2)),
+    }
 
 
 def attribute_direction(codes, values, groups=None, quantile: float = 0.25) -> np.ndarray:
@@ -106,7 +113,10 @@ def attribute_direction(codes, values, groups=None, quantile: float = 0.25) -> n
     ``codes`` ``(n, d)`` are e.g. posterior means, ``values`` ``(n,)`` the attribute of each image. With
     ``groups`` (e.g. class labels) the difference is taken **within** each group that has at least 4
     members and the group differences are averaged, so an attribute that differs between classes
-    (a "1" is thinner than an "8") does not leak the class into the direction. Returns shape ``(d,)``.
+    (a "1" is thinner than an "8") does not leak the class into the direction. When one value fills
+    both quantiles (ties, e.g. a 0/1 attribute present in only 10% of a group) the group is split at
+    that value instead: the images above it against those at it (or those at it against those below).
+    Returns shape ``(d,)``.
     """
     z = as_float_array(codes, "codes").astype(np.float64)
     if z.ndim != 2:
@@ -116,8 +126,11 @@ def attribute_direction(codes, values, groups=None, quantile: float = 0.25) -> n
         raise ValueError(f"values must have shape ({len(z)},), got {v.shape}")
     if not np.all(np.isfinite(v)):
         raise ValueError("values contain NaN or infinite entries")
-    if isinstance(quantile, bool) or not isinstance(quantile, (int, float, np.floating)) \
-            or not 0.0 < float(quantile) <= 0.5:
+    if (
+        isinstance(quantile, bool)
+        or not isinstance(quantile, (int, float, np.floating))
+        or not 0.0 < float(quantile) <= 0.5
+    ):
         raise ValueError(f"quantile must be in (0, 0.5], got {quantile!r}")
     g = np.zeros(len(z), dtype=np.int64) if groups is None else np.asarray(groups)
     if g.shape != (len(z),):
@@ -127,9 +140,17 @@ def attribute_direction(codes, values, groups=None, quantile: float = 0.25) -> n
         idx = np.flatnonzero(g == label)
         if len(idx) < 4:
             continue
-        lo, hi = np.quantile(v[idx], [quantile, 1.0 - quantile])
-        top, bottom = idx[v[idx] >= hi], idx[v[idx] <= lo]
-        if len(top) == 0 or len(bottom) == 0 or hi <= lo:
+        vi = v[idx]
+        lo, hi = np.quantile(vi, [quantile, 1.0 - quantile])
+        if hi > lo:
+            top, bottom = idx[vi >= hi], idx[vi <= lo]
+        else:  # one value fills both quantiles (e.g. a 0/1 attribute that is 1 for 10%): split at it
+            top, bottom = idx[vi > lo], idx[vi < lo]
+            if len(top) == 0:
+                top = idx[vi == lo]
+            elif len(bottom) == 0:
+                bottom = idx[vi == lo]
+        if len(top) == 0 or len(bottom) == 0:
             continue
         diffs.append(z[top].mean(axis=0) - z[bottom].mean(axis=0))
         weights.append(len(idx))

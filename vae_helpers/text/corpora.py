@@ -98,8 +98,7 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def load_names(n: int | None = None, seed: int = 0, min_length: int = 2,
-               max_length: int | None = None) -> list[str]:
+def load_names(n: int | None = None, seed: int = 0, min_length: int = 2, max_length: int | None = None) -> list[str]:
     """Census first names (male and female lists), lower-case, unique, shuffled with ``seed``.
 
     ``n`` keeps a random subset (fast mode keeps ``FAST_SIZES['names']`` when ``n`` is None);
@@ -135,8 +134,9 @@ def fortune_categories() -> list[str]:
     return sorted(p.name for p in FORTUNE_DIR.iterdir() if p.is_file() and "." not in p.name)
 
 
-def load_fortunes(categories: Sequence[str] | None = None, max_chars: int | None = None,
-                  n: int | None = None, seed: int = 0) -> tuple[list[str], list[str]]:
+def load_fortunes(
+    categories: Sequence[str] | None = None, max_chars: int | None = None, n: int | None = None, seed: int = 0
+) -> tuple[list[str], list[str]]:
     """Fortune quotes and their category: ``(texts, labels)``, two lists of the same length.
 
     ``categories`` defaults to ``DEFAULT_FORTUNE_CATEGORIES``; whitespace is collapsed (see

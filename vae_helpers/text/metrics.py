@@ -42,7 +42,7 @@ def ngrams(words: Sequence[str], n: int) -> Counter:
     n = check_positive_int(n, "n")
     if isinstance(words, str):
         raise TypeError("ngrams takes a list of tokens, not a string: use tokens(text) first")
-    return Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+    return Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
 def rouge_n(candidate: str, reference: str, n: int = 1, exclude: set[str] | None = None) -> dict[str, float]:

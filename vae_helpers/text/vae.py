@@ -24,16 +24,20 @@ from vae_helpers.text.metrics import tokens
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 
 
-
-
 class TextTokenizer:
     """Character- or word-level vocabulary backed by ``keras.layers.StringLookup``.
 
     ids: 0 = padding, 1 = ``[UNK]``, 2 = ``<s>``, 3 = ``</s>``, then tokens by frequency.
     """
 
-    def __init__(self, level: str = "char", max_length: int = 20, max_tokens: int | None = None,
-                 lowercase: bool = True, vocabulary: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        level: str = "char",
+        max_length: int = 20,
+        max_tokens: int | None = None,
+        lowercase: bool = True,
+        vocabulary: Sequence[str] | None = None,
+    ) -> None:
         if level not in ("char", "word"):
             raise ValueError(f"level must be 'char' or 'word', got {level!r}")
         self.level = level
@@ -89,7 +93,7 @@ class TextTokenizer:
         for row, text in enumerate(texts):
             toks = self.tokenize(text)[: self.max_length]
             ids = ops.convert_to_numpy(self._lookup(toks)) if toks else np.zeros(0, np.int64)
-            out[row, 0], out[row, 1:len(ids) + 1], out[row, len(ids) + 1] = BOS, ids, EOS
+            out[row, 0], out[row, 1 : len(ids) + 1], out[row, len(ids) + 1] = BOS, ids, EOS
         return out
 
     def decode(self, ids) -> list[str]:
@@ -110,8 +114,13 @@ class TextTokenizer:
         return texts
 
     def get_config(self) -> dict:
-        return {"level": self.level, "max_length": self.max_length, "max_tokens": self.max_tokens,
-                "lowercase": self.lowercase, "vocabulary": list(self.vocabulary)}
+        return {
+            "level": self.level,
+            "max_length": self.max_length,
+            "max_tokens": self.max_tokens,
+            "lowercase": self.lowercase,
+            "vocabulary": list(self.vocabulary),
+        }
 
     @classmethod
     def from_config(cls, config: dict) -> TextTokenizer:
@@ -123,11 +132,20 @@ def _condition_vector(cond_in, vocab_size: int, embed_dim: int, hidden: int, nam
     return layers.GRU(hidden, name=f"{name}_gru")(h)
 
 
-def build_text_encoder(vocab_size: int, sequence_length: int, latent_dim: int = 16, embed_dim: int = 64,
-                       hidden: int = 128, condition_length: int | None = None,
-                       name: str = "text_encoder") -> keras.Model:
+def build_text_encoder(
+    vocab_size: int,
+    sequence_length: int,
+    latent_dim: int = 16,
+    embed_dim: int = 64,
+    hidden: int = 128,
+    condition_length: int | None = None,
+    name: str = "text_encoder",
+) -> keras.Model:
     """Embedding -> bidirectional GRU -> linear ``[z_mean, z_log_var]`` (plus a prompt GRU if conditional)."""
-    vocab_size, sequence_length = check_positive_int(vocab_size, "vocab_size"), check_positive_int(sequence_length, "sequence_length")
+    vocab_size, sequence_length = (
+        check_positive_int(vocab_size, "vocab_size"),
+        check_positive_int(sequence_length, "sequence_length"),
+    )
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     ids = keras.Input((sequence_length,), dtype="int32", name="ids")
     h = layers.Embedding(vocab_size, check_positive_int(embed_dim, "embed_dim"), mask_zero=True)(ids)
@@ -137,20 +155,31 @@ def build_text_encoder(vocab_size: int, sequence_length: int, latent_dim: int = 
         cond = keras.Input((check_positive_int(condition_length, "condition_length"),), dtype="int32", name="condition")
         h = layers.Concatenate()([h, _condition_vector(cond, vocab_size, embed_dim, hidden, "enc_cond")])
         inputs.append(cond)
-    return keras.Model(inputs if len(inputs) > 1 else ids,
-                       [layers.Dense(latent_dim, name="z_mean")(h), layers.Dense(latent_dim, name="z_log_var")(h)],
-                       name=name)
+    return keras.Model(
+        inputs if len(inputs) > 1 else ids,
+        [layers.Dense(latent_dim, name="z_mean")(h), layers.Dense(latent_dim, name="z_log_var")(h)],
+        name=name,
+    )
 
 
-def build_text_decoder(vocab_size: int, sequence_length: int, latent_dim: int = 16, embed_dim: int = 64,
-                       hidden: int = 128, condition_length: int | None = None,
-                       name: str = "text_decoder") -> keras.Model:
+def build_text_decoder(
+    vocab_size: int,
+    sequence_length: int,
+    latent_dim: int = 16,
+    embed_dim: int = 64,
+    hidden: int = 128,
+    condition_length: int | None = None,
+    name: str = "text_decoder",
+) -> keras.Model:
     """``[z, input_ids(, condition)]`` -> next-token logits ``(batch, sequence_length - 1, vocab)``.
 
     z sets the GRU's initial state *and* is concatenated to every input embedding, so the
     decoder cannot easily ignore it.
     """
-    vocab_size, sequence_length = check_positive_int(vocab_size, "vocab_size"), check_positive_int(sequence_length, "sequence_length")
+    vocab_size, sequence_length = (
+        check_positive_int(vocab_size, "vocab_size"),
+        check_positive_int(sequence_length, "sequence_length"),
+    )
     latent_dim, hidden = check_positive_int(latent_dim, "latent_dim"), check_positive_int(hidden, "hidden")
     z = keras.Input((latent_dim,), name="z")
     dec_in = keras.Input((sequence_length - 1,), dtype="int32", name="decoder_input")
@@ -170,13 +199,30 @@ def build_text_decoder(vocab_size: int, sequence_length: int, latent_dim: int = 
 class TextVAE(VAE):
     """Sequence VAE with a categorical likelihood, word dropout and an optional prompt condition."""
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, word_dropout: float = 0.0, beta: float = 1.0,
-                 logvar_range: tuple[float, float] | None = DEFAULT_LOGVAR_RANGE, free_bits: float = 0.0,
-                 seed: int | None = None, likelihood: str = "categorical", **kwargs) -> None:
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        word_dropout: float = 0.0,
+        beta: float = 1.0,
+        logvar_range: tuple[float, float] | None = DEFAULT_LOGVAR_RANGE,
+        free_bits: float = 0.0,
+        seed: int | None = None,
+        likelihood: str = "categorical",
+        **kwargs,
+    ) -> None:
         if likelihood != "categorical":
             raise ValueError("a TextVAE always uses likelihood='categorical'")
-        super().__init__(encoder, decoder, likelihood="categorical", beta=beta, logvar_range=logvar_range,
-                         free_bits=free_bits, seed=seed, **kwargs)
+        super().__init__(
+            encoder,
+            decoder,
+            likelihood="categorical",
+            beta=beta,
+            logvar_range=logvar_range,
+            free_bits=free_bits,
+            seed=seed,
+            **kwargs,
+        )
         self.word_dropout = check_non_negative(word_dropout, "word_dropout")
         if self.word_dropout >= 1:
             raise ValueError(f"word_dropout must be < 1, got {word_dropout}")
