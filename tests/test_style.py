@@ -19,7 +19,7 @@ def _bar(thickness=2, shear=0.0, size=28, half_width=0):
     img = np.zeros((size, size), np.float32)
     for r in range(4, 24):
         c0 = int(round(13 + shear * (13.5 - r)))
-        img[r, c0 - half_width: c0 + thickness + half_width] = 1.0
+        img[r, c0 - half_width : c0 + thickness + half_width] = 1.0
     return img
 
 
@@ -71,8 +71,8 @@ def test_attribute_direction_recovers_a_planted_axis():
     rng = np.random.default_rng(0)
     z = rng.standard_normal((400, 5))
     labels = rng.integers(0, 4, 400)
-    z[:, 1] += 3.0 * labels                      # class lives on axis 1
-    values = z[:, 3] + 0.1 * rng.standard_normal(400)   # the attribute lives on axis 3
+    z[:, 1] += 3.0 * labels  # class lives on axis 1
+    values = z[:, 3] + 0.1 * rng.standard_normal(400)  # the attribute lives on axis 3
     d_within = attribute_direction(z, values, groups=labels)
     assert np.argmax(np.abs(d_within)) == 3 and d_within[3] > 0
     # a class-confounded attribute leaks the class axis unless groups are given

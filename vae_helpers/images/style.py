@@ -37,8 +37,8 @@ def _moments(imgs: np.ndarray) -> tuple[np.ndarray, ...]:
     cx = (imgs * cols).sum(axis=(1, 2)) / safe
     dy = rows[None] - cy[:, None, None]
     dx = cols[None] - cx[:, None, None]
-    var_y = (imgs * dy ** 2).sum(axis=(1, 2)) / safe
-    var_x = (imgs * dx ** 2).sum(axis=(1, 2)) / safe
+    var_y = (imgs * dy**2).sum(axis=(1, 2)) / safe
+    var_x = (imgs * dx**2).sum(axis=(1, 2)) / safe
     cov = (imgs * dx * dy).sum(axis=(1, 2)) / safe
     return mass, var_x, var_y, cov
 
@@ -65,7 +65,7 @@ def digit_width(images) -> np.ndarray:
     (``var_x - cov^2 / var_y``), so a slanted "1" is not counted as wide.
     """
     _, var_x, var_y, cov = _moments(_gray(images))
-    resid = var_x - np.where(var_y > 0, cov ** 2 / np.where(var_y > 0, var_y, 1.0), 0.0)
+    resid = var_x - np.where(var_y > 0, cov**2 / np.where(var_y > 0, var_y, 1.0), 0.0)
     return 2.0 * np.sqrt(np.maximum(resid, 0.0))
 
 
@@ -80,8 +80,11 @@ def stroke_thickness(images, threshold: float = 0.5) -> np.ndarray:
     from skimage.morphology import skeletonize
 
     imgs = _gray(images)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) \
-            or not 0.0 < float(threshold) < 1.0:
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float, np.floating))
+        or not 0.0 < float(threshold) < 1.0
+    ):
         raise ValueError(f"threshold must be a number in (0, 1), got {threshold!r}")
     out = np.zeros(len(imgs))
     for i, img in enumerate(imgs):
@@ -96,8 +99,12 @@ def stroke_thickness(images, threshold: float = 0.5) -> np.ndarray:
 def style_statistics(images, threshold: float = 0.5) -> dict[str, np.ndarray]:
     """All four style numbers at once: ``{"slant", "thickness", "width", "ink"}``, each shape ``(n,)``."""
     imgs = _gray(images)
-    return {"slant": slant(imgs), "thickness": stroke_thickness(imgs, threshold),
-            "width": digit_width(imgs), "ink": imgs.sum(axis=(1, 2))}
+    return {
+        "slant": slant(imgs),
+        "thickness": stroke_thickness(imgs, threshold),
+        "width": digit_width(imgs),
+        "ink": imgs.sum(axis=(1, 2)),
+    }
 
 
 def attribute_direction(codes, values, groups=None, quantile: float = 0.25) -> np.ndarray:
@@ -119,8 +126,11 @@ def attribute_direction(codes, values, groups=None, quantile: float = 0.25) -> n
         raise ValueError(f"values must have shape ({len(z)},), got {v.shape}")
     if not np.all(np.isfinite(v)):
         raise ValueError("values contain NaN or infinite entries")
-    if isinstance(quantile, bool) or not isinstance(quantile, (int, float, np.floating)) \
-            or not 0.0 < float(quantile) <= 0.5:
+    if (
+        isinstance(quantile, bool)
+        or not isinstance(quantile, (int, float, np.floating))
+        or not 0.0 < float(quantile) <= 0.5
+    ):
         raise ValueError(f"quantile must be in (0, 0.5], got {quantile!r}")
     g = np.zeros(len(z), dtype=np.int64) if groups is None else np.asarray(groups)
     if g.shape != (len(z),):
