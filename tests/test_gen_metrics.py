@@ -119,3 +119,49 @@ def test_precision_recall_duplicates_and_bad_input():
         density_coverage(real[:4], real, k=5)
     with pytest.raises(ValueError, match="feature dimensions"):
         density_coverage(real, real[:, :2])
+
+
+def test_knn_radius_leaves_the_point_itself_out_and_boundary_counts():
+    # 1-D features (read as d = 1); k = 1: radii are the distance to the nearest *other* point, [1, 1, 2, 4]
+    real = np.array([0.0, 1.0, 3.0, 7.0])
+    fake = np.array([0.5, 2.0, 5.5, 11.5])  # 2.0 lies exactly on the boundary of the ball around 1.0
+    pr = vh.evaluation.precision_recall(real, fake, k=1)
+    assert pr == {"precision": 0.75, "recall": 1.0}  # 11.5 is outside every real ball
+    # balls holding each fake: 2, 2, 1, 0 -> density 5 / (k M) = 1.25; every real ball holds a fake
+    assert vh.evaluation.density_coverage(real, fake, k=1) == {"density": 1.25, "coverage": 1.0}
+
+
+def test_knn_metrics_exact_on_duplicated_rows_in_high_dimension():
+    # each real point has 3 exact duplicates, so with k = 3 every real ball has radius exactly 0; a copy
+    # of the real set must lie in those balls. Distances from |a|^2 + |b|^2 - 2ab put ~1e-6 of rounding
+    # noise where 0 belongs (CPU/BLAS dependent), which dropped precision to 0.9 here.
+    rng = np.random.default_rng(0)
+    real = np.repeat(rng.normal(5.0, 3.0, size=(50, 64)), 4, axis=0)
+    assert vh.evaluation.precision_recall(real, real.copy(), k=3) == {"precision": 1.0, "recall": 1.0}
+    dc = vh.evaluation.density_coverage(real, real.copy(), k=3)
+    assert dc["coverage"] == 1.0 and dc["density"] == pytest.approx(4 / 3)  # each sample is in its 4 copies' balls
+
+
+def test_knn_metrics_all_identical_rows_and_fewer_rows_than_dimensions():
+    same = np.ones((10, 3))
+    assert vh.evaluation.precision_recall(same, same.copy(), k=2) == {"precision": 1.0, "recall": 1.0}
+    assert vh.evaluation.density_coverage(same, same.copy(), k=2) == {"density": 5.0, "coverage": 1.0}
+    other = vh.evaluation.density_coverage(same, same + 1.0, k=2)
+    assert other == {"density": 0.0, "coverage": 0.0}
+    rng = np.random.default_rng(2)
+    wide_real, wide_fake = rng.normal(size=(6, 50)), rng.normal(size=(6, 50))  # n < d
+    values = [
+        *vh.evaluation.precision_recall(wide_real, wide_fake, k=2).values(),
+        *vh.evaluation.density_coverage(wide_real, wide_fake, k=2).values(),
+    ]
+    assert np.all(np.isfinite(values)) and min(values) >= 0.0
+
+
+@pytest.mark.parametrize("d", [2, 8, 64])
+def test_density_of_the_real_set_against_itself_is_exact(d):
+    # every real ball holds its centre and its k nearest neighbours, the k-th one exactly on the boundary:
+    # density = (k + 1) / k. Boundary ties decided by rounding (radii from a k-NN search, query
+    # distances from another formula) gave 1.28-1.33 depending on d and the BLAS.
+    real = np.random.default_rng(0).normal(5.0, 3.0, size=(500, d))
+    dc = vh.evaluation.density_coverage(real, real.copy(), k=3)
+    assert dc == {"density": pytest.approx(4 / 3, abs=1e-12), "coverage": 1.0}

@@ -153,24 +153,35 @@ def inception_style_score(probs, eps: float = 1e-12) -> float:
     return float(np.exp(max(float(kl.mean()), 0.0)))
 
 
-def _knn_radii(feats: np.ndarray, k: int) -> np.ndarray:
-    """Euclidean distance from each row to its k-th nearest *other* row (``sklearn`` k-NN).
+# Both the radii and the query distances are sqrt(sum of squared coordinate differences), computed by
+# sklearn's DistanceMetric (the ball tree uses the same code): a duplicated row is at distance exactly 0
+# and the same pair gives the same bits in both places. The brute-force expansion |a|^2 + |b|^2 - 2 a.b
+# (sklearn's default for d > 15, and pairwise_distances) leaves rounding of order 1e-8 |a| (after the
+# square root) that depends on the CPU and BLAS, so whether a sample lay in a radius-0 ball (duplicated
+# rows, collapsed samples) or exactly on a ball's boundary was decided by that rounding.
+_TIE_RTOL = 1e-9  # a point on the boundary is inside (the papers use <=), whatever the last bit says
 
-    Column 0 of the neighbour list is the row itself (or an exact duplicate of it, also at distance 0),
-    so column ``k`` is the k-th other row; duplicated rows give radius 0, as they should.
+
+def _knn_radii(feats: np.ndarray, k: int) -> np.ndarray:
+    """Euclidean distance from each row to its k-th nearest *other* row (``sklearn`` k-NN, ball tree).
+
+    ``kneighbors()`` without a query leaves each row itself out (by index), so a row with ``k`` exact
+    duplicates gets radius exactly 0.
     """
     from sklearn.neighbors import NearestNeighbors
 
-    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(feats).kneighbors(feats)
-    return distances[:, k]
+    distances, _ = NearestNeighbors(n_neighbors=k, algorithm="ball_tree").fit(feats).kneighbors()
+    return distances[:, k - 1]
 
 
 def _within_radii(queries: np.ndarray, support: np.ndarray, radii: np.ndarray, chunk: int) -> np.ndarray:
-    """Boolean ``(len(queries), len(support))``: query j lies in the ball of support point i."""
-    from sklearn.metrics import pairwise_distances
+    """Boolean ``(len(queries), len(support))``: query j lies in the (closed) ball of support point i."""
+    from sklearn.metrics import DistanceMetric
 
+    euclidean = DistanceMetric.get_metric("euclidean")
+    bound = radii[None, :] * (1.0 + _TIE_RTOL)
     return np.concatenate(
-        [pairwise_distances(queries[i : i + chunk], support) <= radii[None, :] for i in range(0, len(queries), chunk)]
+        [euclidean.pairwise(queries[i : i + chunk], support) <= bound for i in range(0, len(queries), chunk)]
     )
 
 
@@ -192,6 +203,8 @@ def precision_recall(real_feats, fake_feats, k: int = 3, chunk: int = 1024) -> d
     ``precision`` = share of generated samples inside the real manifold (are samples realistic?),
     ``recall`` = share of real samples inside the generated manifold (is all of the data covered?).
     Both lie in [0, 1]. Use the same number of real and generated samples when comparing models.
+    Points on a ball's boundary count as inside; a sample equal to a real point with ``k`` duplicates
+    lies in that point's radius-0 ball (distances are exact, see ``_within_radii``).
     Known weakness: real outliers inflate the real balls, so precision can rank blurred or collapsed
     samples above real ones; :func:`density_coverage` (Naeem et al., 2020) is more robust.
     Returns ``{"precision": ..., "recall": ...}``.
@@ -209,8 +222,8 @@ def density_coverage(real_feats, fake_feats, k: int = 5, chunk: int = 1024) -> d
     With :math:`B_i` the ball around real sample :math:`x_i` of radius its distance to its ``k``-th
     nearest real neighbour, for M generated samples :math:`y_j` and N real ones:
 
-    .. math:: \mathrm{density} = rac{1}{kM}\sum_j\sum_i \mathbb 1[y_j\in B_i],\qquad
-              \mathrm{coverage} = rac1N\sum_i \mathbb 1[\exists j: y_j\in B_i].
+    .. math:: \mathrm{density} = \frac{1}{kM}\sum_j\sum_i \mathbb 1[y_j\in B_i],\qquad
+              \mathrm{coverage} = \frac1N\sum_i \mathbb 1[\exists j: y_j\in B_i].
 
     Density is about 1 when the generated samples follow the real distribution (it can exceed 1 when
     they crowd into dense real regions) and falls for outliers; coverage is the share of real
