@@ -12,10 +12,11 @@ PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cel
 
 .PHONY: lab test lint unit notebooks outputs site benchmark clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions the committed outputs were produced with
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 lab: $(STAMP)              ## open the course in JupyterLab

