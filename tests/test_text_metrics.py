@@ -78,6 +78,21 @@ def test_selectors():
         centroid_select(np.zeros(3), 1)
 
 
+def test_selectors_break_ties_between_duplicated_sentences_by_position():
+    # three copies of sentence 0 (rows 0, n-2, n-1) share the best score exactly; the earliest must win.
+    # A matrix product may round identical rows differently, which picked a later copy on some CPUs/BLAS.
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        n, d = int(rng.integers(4, 12)), int(rng.integers(3, 200))
+        x = rng.random((n, d))
+        x[n - 2] = x[n - 1] = x[0]
+        assert list(centroid_select(x, 1, metric="cosine")) == [0], seed
+        assert list(mmr_select(x, 1, lam=1.0)) == [0], seed
+        assert 0 in mmr_select(x, 2, lam=0.5) and not {n - 2, n - 1} & set(mmr_select(x, 2, lam=0.5)), seed
+    zero = np.zeros((4, 3))  # all-zero vectors: cosine 0 everywhere, a tie: the first sentences
+    assert list(centroid_select(zero, 2, metric="cosine")) == [0, 1] and list(mmr_select(zero, 2)) == [0, 1]
+
+
 def test_unigram_nll():
     from vae_helpers.text import unigram_nll
 

@@ -115,16 +115,25 @@ def _as_vectors(vectors) -> np.ndarray:
     return arr
 
 
-def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    na = np.linalg.norm(a, axis=-1, keepdims=True)
-    nb = np.linalg.norm(b, axis=-1, keepdims=True)
-    return (a / np.maximum(na, 1e-12)) @ (b / np.maximum(nb, 1e-12)).T
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (all-zero rows stay zero: cosine 0 with everything)."""
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+
+
+def _cosine_to(unit_rows: np.ndarray, unit_vector: np.ndarray) -> np.ndarray:
+    """Cosine of each unit row with one unit vector, computed row by row (product, then a sum per row).
+
+    Identical rows give identical bits, so duplicated sentences tie exactly and the earliest one wins.
+    A matrix product (BLAS) may round identical rows differently, which let the CPU pick among duplicates.
+    """
+    return (unit_rows * unit_vector).sum(axis=-1)
 
 
 def centroid_select(vectors, k: int, metric: str = "euclidean") -> np.ndarray:
     """Indices (sorted, document order) of the ``k`` sentences closest to the document's mean vector.
 
     ``metric``: ``"euclidean"`` (distance to the mean) or ``"cosine"`` (similarity to the mean).
+    Ties (duplicated sentences) go to the earliest sentence.
     """
     x = _as_vectors(vectors)
     k = _check_k(k, len(x))
@@ -132,7 +141,7 @@ def centroid_select(vectors, k: int, metric: str = "euclidean") -> np.ndarray:
     if metric == "euclidean":
         score = -np.linalg.norm(x - centre, axis=1)
     elif metric == "cosine":
-        score = _cosine(x, centre)[:, 0]
+        score = _cosine_to(_unit_rows(x), _unit_rows(centre)[0])
     else:
         raise ValueError(f"metric must be 'euclidean' or 'cosine', got {metric!r}")
     return np.sort(np.argsort(-score, kind="stable")[:k])
@@ -143,20 +152,21 @@ def mmr_select(vectors, k: int, lam: float = 0.7) -> np.ndarray:
 
     Greedily adds the sentence maximising ``lam * sim(s, centroid) - (1 - lam) * max_{t chosen} sim(s, t)``:
     close to the document's mean, far from what is already chosen. ``lam = 1`` is cosine centroid selection.
-    Returns sorted indices.
+    Ties (duplicated sentences) go to the earliest sentence. Returns sorted indices.
     """
     x = _as_vectors(vectors)
     k = _check_k(k, len(x))
     if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not 0.0 <= lam <= 1.0:
         raise ValueError(f"lam must be a number in [0, 1], got {lam!r}")
-    relevance = _cosine(x, x.mean(axis=0, keepdims=True))[:, 0]
-    sim = _cosine(x, x)
+    unit = _unit_rows(x)
+    relevance = _cosine_to(unit, _unit_rows(x.mean(axis=0)))
+    redundancy = np.full(len(x), -np.inf)  # max cosine with a chosen sentence (none chosen yet)
     chosen: list[int] = []
     for _ in range(k):
-        redundancy = sim[:, chosen].max(axis=1) if chosen else np.zeros(len(x))
-        score = lam * relevance - (1 - lam) * redundancy
+        score = lam * relevance - (1 - lam) * (redundancy if chosen else 0.0)
         score[chosen] = -np.inf
         chosen.append(int(np.argmax(score)))
+        redundancy = np.maximum(redundancy, _cosine_to(unit, unit[chosen[-1]]))
     return np.sort(np.array(chosen))
 
 
