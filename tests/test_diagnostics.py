@@ -70,6 +70,16 @@ def test_aggregate_density_is_the_mixture_average_and_batches_agree():
     assert far[0] < vh.evaluation.aggregate_posterior_log_density(mu[:1], mu, log_var)[0]
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_aggregate_density_near_delta_posteriors_are_not_nan():
+    # log-variance -800: exp(800) overflows, and 0 * inf at the posterior mean gave NaN
+    mu, log_var = np.zeros((3, 2)), np.full((3, 2), -800.0)
+    at_mean = vh.evaluation.aggregate_posterior_log_density(np.zeros((2, 2)), mu, log_var)
+    assert np.all(np.isfinite(at_mean)) and np.all(at_mean > 690.0)  # -0.5 (2 log 2pi - 1400) = 698.2
+    away = vh.evaluation.aggregate_posterior_log_density(np.ones((1, 2)), mu, log_var)
+    assert not np.isnan(away).any() and away[0] < at_mean[0]
+
+
 def test_aggregate_density_bad_shapes():
     mu = np.zeros((4, 2))
     with pytest.raises(ValueError, match="dimensions"):

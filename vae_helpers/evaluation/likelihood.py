@@ -179,6 +179,9 @@ def aggregate_posterior_log_density(z, z_mean, z_log_var, batch_size: int = 256)
     ``z_mean``/``z_log_var`` (shape ``(N, d)``) are the encoder's outputs for N data points (e.g. from
     ``model.encode(x_train)``); ``z`` has shape ``(M, d)``. Prior samples with a low value lie in
     *holes*: the prior puts mass there but no training example is encoded there. Returns ``(M,)``.
+    Log-variances below -700 (standard deviations under 1e-152) are raised to -700 so that
+    ``exp(-log_var)`` stays finite: a point at such a near-delta posterior's mean gets a large finite
+    value instead of ``0 * inf = NaN``.
     """
     z = as_float_array(z, "z").astype(np.float64)
     mu = as_float_array(z_mean, "z_mean").astype(np.float64)
@@ -192,6 +195,7 @@ def aggregate_posterior_log_density(z, z_mean, z_log_var, batch_size: int = 256)
         raise ValueError(f"z has {z.shape[1]} dimensions but the posteriors have {mu.shape[1]}")
     batch_size = check_positive_int(batch_size, "batch_size")
     d = mu.shape[1]
+    log_var = np.maximum(log_var, -700.0)  # exp(700) ~ 1e304: no overflow to inf below
     inv_var = np.exp(-log_var)  # (N, d)
     const = -0.5 * (d * math.log(2 * math.pi) + log_var.sum(axis=1))  # (N,)
     out = np.empty(len(z))
