@@ -87,6 +87,13 @@ def test_binarize_is_stochastic_with_the_right_mean(images):
     b = vh.binarize(images, seed=1)
     assert set(np.unique(b)) <= {0.0, 1.0}
     assert b.mean() == pytest.approx(images.mean(), abs=0.03)
+    np.testing.assert_array_equal(b, vh.binarize(images, seed=1))  # a seed fixes the draw
+    assert not np.array_equal(b, vh.binarize(images, seed=2))
+    # each pixel is 1 with probability equal to its value, not thresholded at 0.5: a grey level of 0.3
+    # gives about 30% ones (a threshold would give none), 0 and 1 stay 0 and 1
+    grey = vh.binarize(np.full((100, 8, 8, 1), 0.3, np.float32), seed=0)
+    assert grey.mean() == pytest.approx(0.3, abs=0.02)
+    assert vh.binarize(np.zeros((4, 4)), seed=0).max() == 0.0 and vh.binarize(np.ones((4, 4)), seed=0).min() == 1.0
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         vh.binarize(images + 1)
 

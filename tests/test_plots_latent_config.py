@@ -12,18 +12,20 @@ from vae_helpers import plots  # noqa: E402
 
 def test_every_plot_returns_a_titled_figure(images):
     z = np.random.default_rng(0).normal(size=(64, 2))
-    figs = [
-        plots.plot_image_grid(images[:12], ncols=6, title="grid"),
-        plots.plot_reconstructions(images[:5], images[:5], title="recon"),
-        plots.plot_latent_scatter(z, np.arange(64) % 10, title="scatter", class_names=[str(i) for i in range(10)]),
-        plots.plot_latent_manifold(lambda zz: np.zeros((len(zz), 8, 8, 1)), n=4, title="manifold"),
-        plots.plot_interpolation([images[:4], images[4:8]], row_labels=["a", "b"], title="interp"),
-        plots.plot_training_curves({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]}, title="curves"),
-    ]
-    for fig in figs:
+    figs = {
+        "grid": plots.plot_image_grid(images[:12], ncols=6, title="grid"),
+        "recon": plots.plot_reconstructions(images[:5], images[:5], title="recon"),
+        "scatter": plots.plot_latent_scatter(
+            z, np.arange(64) % 10, title="scatter", class_names=[str(i) for i in range(10)]
+        ),
+        "manifold": plots.plot_latent_manifold(lambda zz: np.zeros((len(zz), 8, 8, 1)), n=4, title="manifold"),
+        "interp": plots.plot_interpolation([images[:4], images[4:8]], row_labels=["a", "b"], title="interp"),
+        "curves": plots.plot_training_curves({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]}, title="curves"),
+    }
+    for expected, fig in figs.items():
         assert isinstance(fig, plt.Figure)
         title = fig._suptitle.get_text() if fig._suptitle is not None else fig.axes[0].get_title()
-        assert title
+        assert title == expected  # the title passed in, not just any text
         plt.close(fig)
 
 
@@ -43,11 +45,16 @@ def test_plots_reject_bad_input(images):
 def test_interpolate_linear_and_spherical():
     a, b = np.array([1.0, 0.0]), np.array([0.0, 1.0])
     lin = vh.interpolate(a, b, steps=5)
+    assert lin.shape == (5, 2)
     np.testing.assert_allclose(lin[0], a)
     np.testing.assert_allclose(lin[-1], b)
+    np.testing.assert_allclose(lin[2], [0.5, 0.5])  # a straight line: the midpoint is inside the unit circle
     sph = vh.interpolate(a, b, steps=5, spherical=True)
-    np.testing.assert_allclose(np.linalg.norm(sph, axis=1), 1.0, atol=1e-6)
-    assert np.linalg.norm(lin[2]) < 0.8
+    assert sph.shape == (5, 2)
+    np.testing.assert_allclose(sph[0], a, atol=1e-6)
+    np.testing.assert_allclose(sph[-1], b, atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(sph, axis=1), 1.0, atol=1e-6)  # along the arc
+    np.testing.assert_allclose(sph[2], [np.sqrt(0.5), np.sqrt(0.5)], atol=1e-6)
     with pytest.raises(ValueError, match="differ in shape"):
         vh.interpolate(a, np.zeros(3))
 

@@ -120,3 +120,19 @@ def test_dialog_pairs_skip_malformed_conversations():
 
     pairs = load_dialog_pairs(n=100000)
     assert all(len(a) > 1 or len(b) > 1 for a, b in pairs), "single-character pairs leaked in"
+
+
+def test_dialog_pairs_from_a_synthetic_corpus(tmp_path, monkeypatch):
+    # the rule itself, independent of which malformed entries the installed corpus happens to hold
+    (tmp_path / "a.yml").write_text(
+        "conversations:\n"
+        "- - Hello\n  - Hi there\n  - How are you?\n"  # three turns: two pairs
+        "- A bare string is not a conversation\n"  # malformed: must not become single-character pairs
+        "- - Ping\n  - null\n  - Pong\n"  # a missing turn is dropped, its neighbours pair up
+        "- - Lonely\n",  # one turn: no pair
+        encoding="utf-8",
+    )
+    (tmp_path / "b.yml").write_text("categories: [empty]\n", encoding="utf-8")  # no conversations key
+    monkeypatch.setattr(td, "chatterbot_dir", lambda: tmp_path)
+    pairs = td.load_dialog_pairs(n=100)
+    assert sorted(pairs) == [("Hello", "Hi there"), ("Hi there", "How are you?"), ("Ping", "Pong")]
