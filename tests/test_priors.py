@@ -51,6 +51,26 @@ def test_mixture_log_density_matches_scipy_and_standard_normal():
     np.testing.assert_allclose(ops.convert_to_numpy(one), ops.convert_to_numpy(log_standard_normal(z)), rtol=1e-5)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_mixture_log_density_with_a_component_collapsed_to_a_point():
+    # log-variance -100: exp(100) overflows float32 and 0 * inf at the component's mean was NaN
+    means = np.zeros((2, 3), np.float32)
+    log_vars = np.stack([np.full(3, -100.0), np.zeros(3)]).astype(np.float32)
+    log_w = np.log(np.full(2, 0.5)).astype(np.float32)
+    z = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]], np.float32)
+    got = ops.convert_to_numpy(mixture_log_density(z, means, log_vars, log_w))
+    assert np.all(np.isfinite(got))
+    assert got[0] > 100.0  # the point mass: -0.5 * 3 * (log 2pi - 80) + log 0.5 = 116.6
+    expected = np.log(0.5) + ops.convert_to_numpy(log_standard_normal(z[1:]))[0]  # only the N(0, I) half
+    assert got[1] == pytest.approx(expected, rel=1e-5)
+    # above the floor nothing changes: -80 is the exact Gaussian
+    at_floor = np.full((1, 3), -80.0, np.float32)
+    exact = -0.5 * 3 * (np.log(2 * np.pi) - 80.0)
+    assert ops.convert_to_numpy(mixture_log_density(z[:1], means[:1], at_floor, np.zeros(1, np.float32)))[0] == (
+        pytest.approx(exact, rel=1e-5)
+    )
+
+
 def test_shapes_samples_and_prior(binary_images):
     for model in _models():
         assert model.sample(6).shape == (6, 8, 8, 1)

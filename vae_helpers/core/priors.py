@@ -33,15 +33,20 @@ from vae_helpers._checks import check_model_type, check_non_negative, check_posi
 from vae_helpers.core.losses import LOG_2PI
 from vae_helpers.core.models import DEFAULT_LOGVAR_RANGE, VAE
 
+_MIN_LOG_VAR = -80.0  # exp(80) ~ 5.5e34 is still finite in float32
+
 
 def mixture_log_density(z, means, log_vars, log_weights):
     r"""log of :math:`\sum_k w_k \mathcal N(z; m_k, \operatorname{diag} e^{v_k})` over the last axis of ``z``.
 
     ``z`` has shape ``(..., d)``; ``means`` and ``log_vars`` ``(K, d)``; ``log_weights`` ``(K,)`` (normalised
-    log-weights). Returns shape ``z.shape[:-1]``. Computed stably with ``logsumexp``.
+    log-weights). Returns shape ``z.shape[:-1]``. Computed stably with ``logsumexp``. Log-variances below
+    -80 (a component collapsed to a point, standard deviation under 4e-18) count as -80: ``exp(-log_var)``
+    overflows float32 from about 89, and ``0 * inf`` at the component's mean was NaN.
     """
     z = ops.convert_to_tensor(z, dtype="float32")
     zz = ops.expand_dims(z, -2)  # (..., 1, d)
+    log_vars = ops.maximum(ops.convert_to_tensor(log_vars, dtype="float32"), _MIN_LOG_VAR)
     comp = ops.sum(-0.5 * (LOG_2PI + log_vars + ops.square(zz - means) * ops.exp(-log_vars)), axis=-1)
     return ops.logsumexp(comp + log_weights, axis=-1)
 
