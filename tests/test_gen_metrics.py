@@ -165,3 +165,15 @@ def test_density_of_the_real_set_against_itself_is_exact(d):
     real = np.random.default_rng(0).normal(5.0, 3.0, size=(500, d))
     dc = vh.evaluation.density_coverage(real, real.copy(), k=3)
     assert dc == {"density": pytest.approx(4 / 3, abs=1e-12), "coverage": 1.0}
+
+
+def test_precision_recall_bad_input():
+    from vae_helpers.evaluation import precision_recall
+
+    real = np.random.default_rng(2).normal(size=(50, 3))
+    with pytest.raises(ValueError, match="smaller than both"):
+        precision_recall(real[:3], real, k=3)
+    with pytest.raises(ValueError, match="feature dimensions"):
+        precision_recall(real, real[:, :2])
+    with pytest.raises(ValueError, match="NaN"):
+        precision_recall(np.full_like(real, np.nan), real)
