@@ -167,7 +167,7 @@ def test_density_of_the_real_set_against_itself_is_exact(d):
     assert dc == {"density": pytest.approx(4 / 3, abs=1e-12), "coverage": 1.0}
 
 
-def test_precision_recall_bad_input():
+def test_precision_recall_rejects_small_mismatched_and_nan_inputs():
     from vae_helpers.evaluation import precision_recall
 
     real = np.random.default_rng(2).normal(size=(50, 3))
