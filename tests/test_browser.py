@@ -126,3 +126,93 @@ def test_site_home_page_renders(browser, tmp_path):
     assert "interview course" in heading.text
     assert browser.find_element(By.ID, "course-map").is_displayed()
     assert browser.find_elements(By.CSS_SELECTOR, "a[href='01_vae_principle.html']")
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    """The site of lesson 01, with a synthetic follow-up section (the lessons' own are written separately)."""
+    from conftest import lesson_with_followups
+
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    build_site = importlib.util.module_from_spec(spec)
+    sys.modules["build_site"] = build_site
+    spec.loader.exec_module(build_site)
+    lessons = tmp_path_factory.mktemp("lessons")
+    lesson = lesson_with_followups(ROOT / "notebooks" / "01_vae_principle.ipynb", lessons / "01_vae_principle.ipynb")
+    out = tmp_path_factory.mktemp("site")
+    build_site.build(out, [lesson], slides=False, deck=False)
+    return out
+
+
+def test_lesson_math_renders_with_the_network_off(browser, small_site):
+    from selenium.webdriver.common.by import By
+
+    browser.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    try:
+        browser.get((small_site / "01_vae_principle.html").as_uri())
+        _wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "math[display=block]"))
+        stats = browser.execute_script(
+            """
+            var maths = Array.from(document.querySelectorAll('math'));
+            var block = document.querySelector('math[display=block]');
+            var box = block.getBoundingClientRect();
+            return {n: maths.length, display: getComputedStyle(block).display, w: box.width, h: box.height,
+                    raw: document.body.innerText.indexOf('$$'),
+                    remote: performance.getEntriesByType('resource').filter(function (r) {
+                      return /^https?:/.test(r.name); }).length};
+            """
+        )
+    finally:
+        browser.delete_network_conditions()
+    assert stats["n"] > 50, stats
+    assert "math" in stats["display"], f"Chromium does not lay the formula out as MathML: {stats}"
+    assert stats["w"] > 100 and stats["h"] > 15, stats
+    assert stats["raw"] == -1, "raw $$ TeX on the page"
+    assert stats["remote"] == 0, "the page asked the network for something"
+
+
+def test_flashcards_turn_over_on_click(browser, small_site):
+    from selenium.webdriver.common.by import By
+
+    browser.get((small_site / "flashcards.html").as_uri())
+    card = _wait_for(browser, lambda d: d.find_element(By.ID, "card-01-main"))
+    back = card.find_element(By.CSS_SELECTOR, ".back")
+    assert card.find_element(By.CSS_SELECTOR, ".front").is_displayed() and not back.is_displayed()
+    card.click()
+    assert back.is_displayed() and card.get_attribute("aria-expanded") == "true"
+    assert "latent-variable generative model" in back.text
+    card.click()
+    assert not back.is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "button[data-show-kind='followup']").click()
+    shown = [
+        c.get_attribute("data-kind") for c in browser.find_elements(By.CSS_SELECTOR, ".flashcard") if c.is_displayed()
+    ]
+    assert shown == ["followup"] * 3
+
+
+def test_mock_interview_draws_reveals_and_times(browser, small_site):
+    from selenium.webdriver.common.by import By
+
+    browser.get((small_site / "mock-interview.html").as_uri())
+    find = browser.find_element
+    _wait_for(browser, lambda d: d.find_element(By.ID, "draw")).click()
+    assert find(By.ID, "stage").is_displayed()
+    assert "题目 1" in find(By.ID, "question").text and "basic principle" in find(By.ID, "question").text
+    assert not find(By.ID, "answer").is_displayed()
+    _wait_for(browser, lambda d: d.find_element(By.ID, "timer").text not in ("", "00:00"), timeout=10)
+    find(By.ID, "reveal-answer").click()
+    assert find(By.ID, "answer").is_displayed() and "ELBO" in find(By.ID, "answer").text
+    for _ in range(3):
+        find(By.ID, "next-followup").click()
+    followups = browser.find_elements(By.CSS_SELECTOR, "#followups .followup")
+    assert len(followups) == 3 and not find(By.ID, "next-followup").is_enabled()
+    assert "REINFORCE" in followups[0].text
+    answer = followups[0].find_element(By.CSS_SELECTOR, ".followup-answer")
+    assert not answer.is_displayed()
+    followups[0].find_element(By.CSS_SELECTOR, ".show-answer").click()
+    assert answer.is_displayed() and "variance" in answer.text
+    # choosing no lesson draws nothing
+    find(By.CSS_SELECTOR, "details summary").click()
+    find(By.ID, "pick-none").click()
+    find(By.ID, "draw").click()
+    assert "Choose at least one lesson" in find(By.ID, "status").text

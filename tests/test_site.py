@@ -1,6 +1,8 @@
 """`make site` builds offline, gives every notebook a page, and no page links to a missing file."""
 
 import importlib.util
+import json
+import posixpath
 import re
 import sys
 from pathlib import Path
@@ -28,27 +30,32 @@ def test_every_notebook_has_a_page(site):
         page = site / nb.with_suffix(".html").name
         assert page.exists(), page
         assert "data-course-page" in page.read_text(encoding="utf-8")
-    for name in ("index.html", "errata.html", "flashcards.html"):
+        assert (site / "slides" / nb.with_suffix(".slides.html").name).exists()
+    for name in ("index.html", "errata.html", "flashcards.html", "mock-interview.html", "vae-interview.apkg"):
         assert (site / name).exists()
 
 
+def _ids(page: Path) -> set[str]:
+    text = page.read_text(encoding="utf-8")
+    return set(re.findall(r'id="([^"]+)"', text)) | set(re.findall(r"id='([^']+)'", text))
+
+
 def test_no_page_links_to_a_missing_file_or_anchor(site):
-    ids = {
-        p.name: set(re.findall(r'id="([^"]+)"', p.read_text(encoding="utf-8")))
-        | set(re.findall(r"id='([^']+)'", p.read_text(encoding="utf-8")))
-        for p in site.glob("*.html")
-    }
+    pages = {p.relative_to(site).as_posix(): p for p in site.rglob("*.html")}
+    ids = {name: _ids(p) for name, p in pages.items()}
     broken = []
-    for page in site.glob("*.html"):
+    for name, page in pages.items():
         for link in re.findall(r"""(?:href|src)=["']([^"']+)["']""", page.read_text(encoding="utf-8")):
             if urlparse(link).scheme in ("http", "https", "data", "mailto"):
                 continue
             target, anchor = urldefrag(link)
-            name = target or page.name
-            if name not in ids:
-                broken.append(f"{page.name} -> {link}")
-            elif anchor and target and anchor not in ids[name]:
-                broken.append(f"{page.name} -> {link} (no such anchor)")
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), target)) if target else name
+            if resolved.endswith(".html") and resolved not in ids:
+                broken.append(f"{name} -> {link}")
+            elif not resolved.endswith(".html") and not (site / resolved).exists():
+                broken.append(f"{name} -> {link} (no such file)")
+            elif anchor and target and resolved in ids and anchor not in ids[resolved]:
+                broken.append(f"{name} -> {link} (no such anchor)")
     assert not broken, broken[:20]
 
 
@@ -58,11 +65,62 @@ def test_errata_and_flashcards_cover_every_lesson(site):
     for nb in NOTEBOOKS:
         page = nb.with_suffix(".html").name
         assert f"{page}#What-the-original-gets-wrong" in errata, f"{nb.name} has no errata section"
-        assert page in cards
+        assert f"{page}#The-short-answer" in cards
     assert errata.count("class='card'") == len(NOTEBOOKS)
-    # every card carries its lesson's Chinese seed question (a run of CJK characters in a .zh paragraph)
-    zh_questions = re.findall(r"<p class='zh'>([^<]*[\u4e00-\u9fff][^<]*)</p>", cards)
-    assert len(zh_questions) == len(NOTEBOOKS), f"{len(zh_questions)} Chinese questions for {len(NOTEBOOKS)} lessons"
+    # one main card per lesson, its front carrying the Chinese seed question, its back hidden until clicked
+    fronts = re.findall(r"data-kind='main'.*?<div class='front'>(.*?)</div><div class='hint'>", cards, flags=re.S)
+    assert len(fronts) == len(NOTEBOOKS)
+    assert all(re.search(r"题目 \d+：[^<]*[\u4e00-\u9fff]", f) for f in fronts)
+    assert cards.count("<div class='back' hidden>") == cards.count("class='flashcard'") > len(NOTEBOOKS)
+    assert "data-kind='bug'" in cards
+
+
+def test_flashcards_page_and_deck_come_from_the_same_cards(site):
+    cards_page = (site / "flashcards.html").read_text(encoding="utf-8")
+    all_cards = build_site.cardlib.all_cards(NOTEBOOKS)
+    assert cards_page.count("class='flashcard'") == len(all_cards)
+    for card in all_cards:
+        assert f"id='{card.dom_id}'" in cards_page
+    import zipfile
+
+    with zipfile.ZipFile(site / "vae-interview.apkg") as archive:
+        assert "collection.anki2" in archive.namelist()
+
+
+def test_mock_interview_has_every_lesson(site):
+    page = (site / "mock-interview.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="interview-data">(.*?)</script>', page, re.S)[1])
+    assert [d["lesson"] for d in data] == [int(nb.name[:2]) for nb in NOTEBOOKS]
+    assert all(d["front"] and d["back"] and isinstance(d["followups"], list) for d in data)
+
+
+def test_pages_load_no_script_from_the_network(site):
+    # the slides load reveal.js (tools/slides.py --reveal-prefix); every other page is self-contained
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]*\ssrc=", text), page.name
+        assert not re.search(r"<link[^>]*href=[\"']https?:", text), page.name
+        assert "mathjax" not in text.lower(), page.name
+
+
+def test_math_is_rendered_to_mathml_at_build_time(site):
+    for nb in NOTEBOOKS:
+        page = (site / nb.with_suffix(".html").name).read_text(encoding="utf-8")
+        assert "<math" in page, nb.name
+        assert "$$" not in page, nb.name
+    assert "<math" in (site / "flashcards.html").read_text(encoding="utf-8")
+    assert "<math" in (site / "errata.html").read_text(encoding="utf-8")
+    print(f"formulas kept as TeX source: {sum(build_site.texmath.FALLBACKS.values())}")
+    assert not build_site.texmath.FALLBACKS, list(build_site.texmath.FALLBACKS)[:5]
+
+
+def test_lesson_pages_show_instructor_notes_and_link_their_slides(site):
+    notes = build_site.slidelib.load_instructor_notes()
+    for nb in NOTEBOOKS:
+        page = (site / nb.with_suffix(".html").name).read_text(encoding="utf-8")
+        assert 'id="instructor-notes"' in page, nb.name
+        assert f"about {notes[int(nb.name[:2])]['minutes']} minutes" in page
+        assert f'href="slides/{nb.with_suffix(".slides.html").name}"' in page
 
 
 def test_images_are_embedded(site):

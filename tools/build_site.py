@@ -1,37 +1,59 @@
 """Build the static course site from the committed notebooks: ``make site`` -> ``_site/``.
 
-Pages: ``index.html`` (course map), one page per lesson (nbconvert, outputs and figures
-embedded), ``errata.html`` (every error of the seed article, generated from the lessons'
-"What the original gets wrong" sections, each linking to the section) and ``flashcards.html``
-(each question, English and Chinese, with its interview summary). Runs offline; formulas are
-typeset by MathJax when the reader is online and shown as LaTeX source otherwise.
+Pages: ``index.html`` (course map), one page per lesson (nbconvert, outputs and figures embedded, the lesson's
+instructor notes on top), ``errata.html`` (every error of the seed article, generated from the lessons'
+"What the original gets wrong" sections, each linking to the section), ``flashcards.html`` (the interview cards of
+``tools/cards.py``: front shown, back revealed on click), ``mock-interview.html`` (a random question, its short
+answer, then its follow-ups, with a timer), ``slides/`` (reveal.js decks, ``tools/slides.py``) and
+``vae-interview.apkg`` (the same cards as an Anki deck, ``tools/anki.py``). Runs offline, and the pages load no
+script from the network: formulas are rendered to MathML at build time (``tools/texmath.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.filters import markdown2html
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import anki  # noqa: E402
+import cards as cardlib  # noqa: E402
+import slides as slidelib  # noqa: E402
+import texmath  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+DECK = "vae-interview.apkg"
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;line-height:1.5}
 table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.3em .6em;vertical-align:top}
 .card{border:1px solid #ddd;border-radius:8px;padding:.8em 1.2em;margin:1em 0}
 .zh{color:#555}
+math[display=block]{margin:.6em 0;overflow-x:auto}
+.flashcard{border:1px solid #ccd;border-radius:10px;padding:.8em 1.2em;margin:1em 0;cursor:pointer;background:#fff;box-shadow:0 1px 2px #0001}
+.flashcard .meta{color:#667;font-size:.85em}
+.flashcard .back{border-top:2px dashed #ccd;margin-top:.8em;padding-top:.4em}
+.flashcard[aria-expanded=false] .hint{color:#889;font-size:.85em}
+.flashcard[aria-expanded=true] .hint{display:none}
+.controls button,.controls label{margin:.2em .4em .2em 0}
+pre{background:#f6f6f6;padding:.5em;overflow-x:auto}
+#timer{font:600 1.6em ui-monospace,monospace} #timer.over{color:#c2410c}
+.lesson-picks label{display:inline-block;min-width:4.5em}
 """
 
 NAV_STYLE = (
-    "display:flex;gap:1.5em;padding:.6em 1em;background:#f3f4f6;border-radius:6px;margin:1em auto;"
+    "display:flex;flex-wrap:wrap;gap:1.5em;padding:.6em 1em;background:#f3f4f6;border-radius:6px;margin:1em auto;"
     "max-width:1100px;font-family:system-ui,sans-serif"
 )  # inline: lesson pages use nbconvert's CSS
+NOTES_STYLE = (
+    "max-width:1100px;margin:1em auto;padding:.6em 1.2em;border-left:4px solid #6366f1;background:#eef2ff;"
+    "font-family:system-ui,sans-serif;font-size:.95em"
+)
 
 
 @dataclass
@@ -53,25 +75,23 @@ class Lesson:
     def page(self) -> str:
         return self.path.with_suffix(".html").name
 
+    @property
+    def slides(self) -> str:
+        return "slides/" + slidelib.deck_name(self.path)
 
-def section(markdown: str, heading: str) -> str:
-    """The body of the ``## heading`` section of a markdown text (up to the next ``## ``)."""
-    m = re.search(rf"^## {re.escape(heading)}[^\n]*\n(.*?)(?=^## |\Z)", markdown, flags=re.M | re.S | re.I)
-    return m.group(1).strip() if m else ""
+
+section = cardlib.section  # the body of a "## heading" section (fenced code does not end it)
 
 
 def read_lesson(path: Path) -> Lesson:
-    nb = nbformat.read(path, as_version=4)
-    md = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    title = re.search(r"^# (.+)$", md, flags=re.M)
-    question = re.search(r"题目\s*\d+\s*[:：]\s*([^*\n]+)", md)
+    text = cardlib.read_lesson_text(path)
     return Lesson(
-        int(path.name[:2]),
+        text.number,
         path,
-        title.group(1).strip() if title else path.stem,
-        question.group(1).strip() if question else "",
-        section(md, "What the original gets wrong"),
-        section(md, "Interview summary"),
+        text.title,
+        text.question_zh,
+        section(text.markdown, "What the original gets wrong"),
+        section(text.markdown, "Interview summary"),
     )
 
 
@@ -80,13 +100,21 @@ def _rewrite_links(body: str) -> str:
     return body.replace('href="../README.md#course-map"', 'href="index.html#course-map"')
 
 
-def _nav(lessons: list[Lesson], i: int | None) -> str:
+def _md(markdown: str) -> str:
+    """Markdown -> HTML for the site's own pages: MathML formulas, links to lesson pages."""
+    return _rewrite_links(texmath.markdown_to_html(markdown))
+
+
+def _nav(lessons: list[Lesson], i: int | None, slides: bool = True) -> str:
     links = [
         '<a href="index.html">Course map</a>',
         '<a href="errata.html">Errata</a>',
         '<a href="flashcards.html">Flashcards</a>',
+        '<a href="mock-interview.html">Mock interview</a>',
     ]
     if i is not None:
+        if slides:
+            links.append(f'<a href="{lessons[i].slides}">Slides</a>')
         if i > 0:
             links.insert(0, f'<a href="{lessons[i - 1].page}">← {lessons[i - 1].number:02d}</a>')
         if i + 1 < len(lessons):
@@ -94,24 +122,196 @@ def _nav(lessons: list[Lesson], i: int | None) -> str:
     return f'<nav class="course" style="{NAV_STYLE}">' + " ".join(links) + "</nav>"
 
 
-def _page(title: str, body: str, nav: str) -> str:
+def _page(title: str, body: str, nav: str, script: str = "") -> str:
+    """A page of the site: inline style and script only, nothing loaded from the network."""
     return (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{STYLE}</style>"
-        "<script src='https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX-AMS_CHTML'>"
-        f"</script></head><body>{nav}{body}{nav}</body></html>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{STYLE}</style></head>"
+        f"<body>{nav}{body}{nav}{f'<script>{script}</script>' if script else ''}</body></html>"
     )
 
 
-def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
+def _instructor_notes(note: dict | None) -> str:
+    if not note:
+        return ""
+    return (
+        f'<aside class="instructor-notes" id="instructor-notes" style="{NOTES_STYLE}">'
+        f"<strong>Instructor notes</strong>{_md(slidelib.notes_markdown(note))}</aside>"
+    )
+
+
+def _json_script(element_id: str, data) -> str:
+    """Data for a page's script, inline (``</`` escaped so the JSON cannot close the element)."""
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+FLASHCARD_JS = """
+function flip(card, open) {
+  var back = card.querySelector('.back');
+  if (open === undefined) open = back.hidden;
+  back.hidden = !open;
+  card.setAttribute('aria-expanded', open ? 'true' : 'false');
+}
+document.addEventListener('click', function (e) {
+  if (e.target.closest('a')) return;
+  var card = e.target.closest('.flashcard');
+  if (card) flip(card);
+  var kind = e.target.getAttribute('data-show-kind');
+  if (kind) document.querySelectorAll('.flashcard').forEach(function (c) {
+    c.hidden = kind !== 'all' && c.getAttribute('data-kind') !== kind;
+  });
+  if (e.target.id === 'reveal-all') document.querySelectorAll('.flashcard').forEach(function (c) { flip(c, true); });
+  if (e.target.id === 'hide-all') document.querySelectorAll('.flashcard').forEach(function (c) { flip(c, false); });
+});
+document.addEventListener('keydown', function (e) {
+  var card = e.target.closest && e.target.closest('.flashcard');
+  if (card && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); flip(card); }
+});
+"""
+
+
+def flashcards_page(cards: list[cardlib.Card], lessons: list[Lesson]) -> str:
+    n = cardlib.counts(cards)
+    parts = [
+        "<h1>Interview flashcards</h1>",
+        f"<p>{len(cards)} cards: {n['main']} seed questions, {n['followup']} follow-up questions and {n['bug']} "
+        "“spot the bug” cards on the seed article's code. Click a card (or press Enter) to turn it over. The same "
+        f"cards as an Anki deck: <a href='{DECK}'>{DECK}</a>, one sub-deck per lesson.</p>",
+        "<p class='controls'>Show: <button data-show-kind='all'>all</button>"
+        + "".join(f"<button data-show-kind='{k}'>{cardlib.KIND_LABELS[k].lower()}</button>" for k in cardlib.KINDS)
+        + " · <button id='reveal-all'>turn all over</button><button id='hide-all'>hide all answers</button></p>",
+    ]
+    titles = {lesson.number: lesson.short_title for lesson in lessons}
+    current = None
+    for card in cards:
+        if card.lesson != current:
+            current = card.lesson
+            parts.append(f"<h2 id='lesson-{current:02d}'>{current:02d} · {html.escape(titles.get(current, ''))}</h2>")
+        parts.append(
+            f"<div class='flashcard' id='{card.dom_id}' data-kind='{card.kind}' data-lesson='{card.lesson}' "
+            "tabindex='0' role='button' aria-expanded='false'>"
+            f"<div class='meta'>{card.lesson:02d} · {cardlib.KIND_LABELS[card.kind]}</div>"
+            f"<div class='front'>{_md(card.front)}</div><div class='hint'>click to see the answer</div>"
+            f"<div class='back' hidden>{_md(card.back)}"
+            f"<p><a href='{card.page}#{card.anchor}'>Open the lesson</a></p></div></div>"
+        )
+    return "".join(parts)
+
+
+MOCK_JS = """
+var data = JSON.parse(document.getElementById('interview-data').textContent);
+var TARGET = 120, timer = null, started = 0, current = null, shown = 0;
+function $(id) { return document.getElementById(id); }
+function pad(n) { return (n < 10 ? '0' : '') + n; }
+function tick() {
+  var s = Math.floor((Date.now() - started) / 1000);
+  $('timer').textContent = pad(Math.floor(s / 60)) + ':' + pad(s % 60);
+  $('timer').className = s >= TARGET ? 'over' : '';
+}
+function startTimer() { started = Date.now(); clearInterval(timer); tick(); timer = setInterval(tick, 250); }
+function chosen() {
+  return data.filter(function (l) { var box = $('pick-' + l.lesson); return box && box.checked; });
+}
+function draw() {
+  var pool = chosen();
+  if (!pool.length) { $('status').textContent = 'Choose at least one lesson.'; return; }
+  var next = pool[Math.floor(Math.random() * pool.length)];
+  if (pool.length > 1 && current && next.lesson === current.lesson) next = pool[(pool.indexOf(next) + 1) % pool.length];
+  current = next; shown = 0;
+  $('status').textContent = '';
+  $('stage').hidden = false;
+  $('lesson').innerHTML = current.label;
+  $('question').innerHTML = current.front;
+  $('answer').innerHTML = current.back;
+  $('answer').hidden = true;
+  $('followups').innerHTML = '';
+  $('reveal-answer').disabled = false;
+  $('next-followup').disabled = true;
+  $('followup-status').textContent = '';
+  startTimer();
+}
+function revealAnswer() {
+  $('answer').hidden = false;
+  $('reveal-answer').disabled = true;
+  $('next-followup').disabled = current.followups.length === 0;
+  $('followup-status').textContent = current.followups.length ?
+    current.followups.length + ' follow-up question(s) in this lesson.' : 'This lesson has no follow-up questions yet.';
+}
+function nextFollowup() {
+  var f = current.followups[shown++];
+  var div = document.createElement('div');
+  div.className = 'card followup';
+  div.innerHTML = '<p><strong>Follow-up ' + shown + '.</strong></p>' + f.front +
+    '<p><button class="show-answer">Show the model answer</button></p><div class="followup-answer" hidden>' + f.back + '</div>';
+  div.querySelector('.show-answer').onclick = function () { div.querySelector('.followup-answer').hidden = false; this.disabled = true; };
+  $('followups').appendChild(div);
+  $('next-followup').disabled = shown >= current.followups.length;
+  startTimer();
+}
+$('draw').onclick = draw;
+$('reveal-answer').onclick = revealAnswer;
+$('next-followup').onclick = nextFollowup;
+$('pick-all').onclick = function () { document.querySelectorAll('.lesson-picks input').forEach(function (b) { b.checked = true; }); };
+$('pick-none').onclick = function () { document.querySelectorAll('.lesson-picks input').forEach(function (b) { b.checked = false; }); };
+"""
+
+
+def mock_interview_page(cards: list[cardlib.Card], lessons: list[Lesson]) -> str:
+    data = []
+    for lesson in lessons:
+        main = next((c for c in cards if c.lesson == lesson.number and c.kind == "main"), None)
+        if main is None:
+            continue
+        follow = [c for c in cards if c.lesson == lesson.number and c.kind == "followup"]
+        data.append(
+            {
+                "lesson": lesson.number,
+                "label": f"<a href='{lesson.page}'>{lesson.number:02d} · {html.escape(lesson.short_title)}</a>",
+                "front": _md(main.front),
+                "back": _md(main.back),
+                "followups": [{"front": _md(c.front), "back": _md(c.back)} for c in follow],
+            }
+        )
+    picks = "".join(
+        f"<label><input type='checkbox' id='pick-{d['lesson']}' checked> {d['lesson']:02d}</label>" for d in data
+    )
+    return (
+        "<h1>Mock interview</h1>"
+        "<p>Draw a random seed question, answer it aloud before you look, then reveal the lesson's short answer and "
+        "work through its follow-up questions one at a time, as an interviewer would ask them. The timer restarts "
+        "with each question and turns orange after two minutes.</p>"
+        "<details><summary>Lessons to draw from</summary><p class='lesson-picks'>"
+        f"{picks}</p><p><button id='pick-all'>all</button><button id='pick-none'>none</button></p></details>"
+        "<p class='controls'><button id='draw'>Draw a question</button> <span id='timer'>00:00</span> "
+        "<span id='status'></span></p>"
+        "<div id='stage' hidden><p id='lesson' class='zh'></p><div id='question' class='card'></div>"
+        "<p class='controls'><button id='reveal-answer'>Reveal the short answer</button>"
+        "<button id='next-followup' disabled>Next follow-up question</button> <span id='followup-status'></span></p>"
+        "<div id='answer' class='card' hidden></div><div id='followups'></div></div>"
+        + _json_script("interview-data", data)
+    )
+
+
+def build(
+    out: Path,
+    notebooks: list[Path],
+    slides: bool = True,
+    deck: bool = True,
+    reveal_prefix: str = slidelib.REVEAL_PREFIX,
+) -> list[Lesson]:
+    """Write the site into ``out``; ``slides``/``deck``: also the reveal.js decks and the Anki package."""
     out.mkdir(parents=True, exist_ok=True)
     lessons = sorted((read_lesson(p) for p in notebooks), key=lambda lesson: lesson.number)
-    exporter = HTMLExporter(template_name="lab")
+    cards = cardlib.all_cards([lesson.path for lesson in lessons])
+    notes = slidelib.load_instructor_notes()
+    exporter = texmath.OfflineMathHTMLExporter()
     for i, lesson in enumerate(lessons):
         body, _ = exporter.from_filename(str(lesson.path))
         body = _rewrite_links(body).replace("<body", "<body data-course-page", 1)
-        body = re.sub(r"(<body[^>]*>)", lambda m, i=i: m.group(1) + _nav(lessons, i), body, count=1)
-        body = body.replace("</body>", _nav(lessons, i) + "</body>", 1)
+        top = _nav(lessons, i, slides) + _instructor_notes(notes.get(lesson.number))
+        body = re.sub(r"(<body[^>]*>)", lambda m, top=top: m.group(1) + top, body, count=1)
+        body = body.replace("</body>", _nav(lessons, i, slides) + "</body>", 1)
         anchor = re.search(r'id="(What-the-original-gets-wrong[^"]*)"', body)  # the id nbconvert gave the heading
         if anchor:
             lesson.errata_anchor = anchor.group(1)
@@ -119,7 +319,9 @@ def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
 
     rows = "".join(
         f"<tr><td>{lesson.number:02d}</td><td><a href='{lesson.page}'>{html.escape(lesson.title)}</a></td>"
-        f"<td class='zh'>{html.escape(lesson.question_zh)}</td></tr>"
+        f"<td class='zh'>{html.escape(lesson.question_zh)}</td>"
+        + (f"<td><a href='{lesson.slides}'>slides</a></td>" if slides else "")
+        + "</tr>"
         for lesson in lessons
     )
     index = (
@@ -127,15 +329,19 @@ def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
         "<p>One lesson per question of a Chinese VAE interview article: a proper answer, what the original "
         "gets wrong, corrected Keras 3 code, a measured experiment and self-checks.</p>"
         "<p><a href='errata.html'>Errata of the original article</a> · "
-        "<a href='flashcards.html'>Interview flashcards</a></p>"
-        f"<h2 id='course-map'>Course map</h2><table><tr><th>#</th><th>Lesson</th><th>题目</th></tr>{rows}</table>"
+        "<a href='flashcards.html'>Interview flashcards</a> · <a href='mock-interview.html'>Mock interview</a>"
+        + (f" · <a href='{DECK}'>Anki deck</a>" if deck else "")
+        + "</p>"
+        "<h2 id='course-map'>Course map</h2><table><tr><th>#</th><th>Lesson</th><th>题目</th>"
+        + ("<th>Classroom</th>" if slides else "")
+        + f"</tr>{rows}</table>"
     )
     (out / "index.html").write_text(_page("VAE course", index, _nav(lessons, None)), encoding="utf-8")
 
     errata = "".join(
         f"<div class='card'><h2>{lesson.number:02d} · <a href='{lesson.page}#{html.escape(lesson.errata_anchor)}'>"
         f"{html.escape(lesson.short_title)}</a></h2><p class='zh'>{html.escape(lesson.question_zh)}</p>"
-        f"{_rewrite_links(markdown2html(lesson.errata_md))}</div>"
+        f"{_md(lesson.errata_md)}</div>"
         for lesson in lessons
         if lesson.errata_md
     )
@@ -148,16 +354,16 @@ def build(out: Path, notebooks: list[Path]) -> list[Lesson]:
         ),
         encoding="utf-8",
     )
-
-    cards = "".join(
-        f"<div class='card'><h2>{lesson.number:02d} · {html.escape(lesson.short_title)}</h2>"
-        f"<p class='zh'>{html.escape(lesson.question_zh)}</p>{_rewrite_links(markdown2html(lesson.summary_md))}"
-        f"<p><a href='{lesson.page}'>Open the lesson</a></p></div>"
-        for lesson in lessons
-    )
     (out / "flashcards.html").write_text(
-        _page("Flashcards", "<h1>Interview flashcards</h1>" + cards, _nav(lessons, None)), encoding="utf-8"
+        _page("Flashcards", flashcards_page(cards, lessons), _nav(lessons, None), FLASHCARD_JS), encoding="utf-8"
     )
+    (out / "mock-interview.html").write_text(
+        _page("Mock interview", mock_interview_page(cards, lessons), _nav(lessons, None), MOCK_JS), encoding="utf-8"
+    )
+    if slides:
+        slidelib.export([lesson.path for lesson in lessons], out / "slides", notes, reveal_prefix)
+    if deck:
+        anki.write_deck(cards, out / DECK)
     return lessons
 
 
@@ -212,6 +418,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", default=str(ROOT / "_site"))
     parser.add_argument("--course-map", action="store_true", help="print the README course map and exit")
     parser.add_argument("--data-table", action="store_true", help="print the README data table and exit")
+    parser.add_argument("--reveal-prefix", default=slidelib.REVEAL_PREFIX, help="URL or path of reveal.js 4 (slides)")
     args = parser.parse_args(argv)
     if args.data_table:
         print(data_table_markdown(sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))))
@@ -226,8 +433,17 @@ def main(argv: list[str]) -> int:
             )
         )
         return 0
-    lessons = build(Path(args.out), sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
-    print(f"built {len(lessons)} lesson pages + index, errata, flashcards in {args.out}")
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    lessons = build(Path(args.out), notebooks, reveal_prefix=args.reveal_prefix)
+    n = cardlib.counts(cardlib.all_cards([lesson.path for lesson in lessons]))
+    print(
+        f"built {len(lessons)} lesson pages + index, errata, flashcards ({n['main']} main, {n['followup']} follow-up, "
+        f"{n['bug']} spot-the-bug cards), mock interview, slides/ and {DECK} in {args.out}"
+    )
+    fallbacks = sum(texmath.FALLBACKS.values())
+    print(f"formulas shown as TeX source (did not convert to MathML): {fallbacks}")
+    for tex in texmath.FALLBACKS:
+        print("   ", tex)
     return 0
 
 
