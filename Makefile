@@ -14,7 +14,7 @@ TIMEOUT   := --timeout=360 --timeout-method=signal
 PYTEST_NB := $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider \
              $(TIMEOUT) -n $(JOBS) --dist loadfile --durations=15 --junitxml=.pytest-report.xml
 
-.PHONY: lab test lint unit notebooks outputs site benchmark clean
+.PHONY: lab test lint unit notebooks outputs site slides anki benchmark clean
 
 # constraints.txt pins every package to the versions the committed outputs were produced with
 $(STAMP): pyproject.toml constraints.txt
@@ -47,8 +47,16 @@ notebooks: $(STAMP)        ## nbval on one notebook or folder: make notebooks NB
 outputs: $(STAMP)          ## re-execute in FULL mode, offline, and refresh committed outputs: make outputs [NB=path.ipynb]
 	env -u VAE_FAST VAE_OFFLINE=1 $(BIN)/python tools/run_notebooks.py $(filter %.ipynb,$(NB))
 
-site: $(STAMP)             ## static HTML site in _site/: lessons, course map, errata, flashcards
-	$(BIN)/python tools/build_site.py --out _site
+# the slides load reveal.js from nbconvert's CDN default; REVEAL=path/or/url of a local reveal.js 4 presents offline
+REVEAL ?= https://unpkg.com/reveal.js@4.0.2
+site: $(STAMP)             ## static HTML site in _site/: lessons, course map, errata, flashcards, mock interview, slides, Anki deck
+	$(BIN)/python tools/build_site.py --out _site --reveal-prefix $(REVEAL)
+
+slides: $(STAMP)           ## reveal.js decks of every lesson in _site/slides/ (metadata applied on a copy if missing)
+	$(BIN)/python tools/slides.py export --out _site/slides --reveal-prefix $(REVEAL)
+
+anki: $(STAMP)             ## the interview cards as an Anki deck: _site/vae-interview.apkg
+	$(BIN)/python tools/anki.py --out _site/vae-interview.apkg
 
 benchmark: $(STAMP)        ## vae_helpers vs a keras-io-style reference VAE
 	$(BIN)/python benchmarks/bench_training.py
