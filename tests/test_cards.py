@@ -116,6 +116,12 @@ def test_a_followup_without_an_answer_is_an_error(tmp_path):
         cards.all_cards([_tiny_lesson(tmp_path, broken)])
 
 
+def test_a_followup_section_in_another_format_is_an_error(tmp_path):
+    bullets = "## Follow-up questions\n\n* A bullet question?\n  <details><summary>Answer</summary>A.</details>\n"
+    with pytest.raises(ValueError, match="no questions found"):
+        cards.all_cards([_tiny_lesson(tmp_path, bullets)])
+
+
 def test_a_lesson_without_followups_has_only_its_main_card(tmp_path):
     made = cards.all_cards([_tiny_lesson(tmp_path)])
     assert [c.identity for c in made] == ["vae-course/07/main"]

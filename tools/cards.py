@@ -167,6 +167,8 @@ def parse_followups(body: str) -> list[tuple[str, str, str]]:
     chunks = _split_items(body, r"^###\s+")
     if not chunks:
         chunks = _split_items(body, r"^\d+[.)]\s+")
+    if not chunks and body.strip():
+        raise ValueError("no questions found: write them as numbered list items or '### ' sub-headings")
     items = []
     for i, chunk in enumerate(chunks, start=1):
         chunk = _dedent_block(chunk)
