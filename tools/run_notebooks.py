@@ -23,6 +23,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def code_hash(nb) -> str:
@@ -43,13 +44,35 @@ def helpers_hash() -> str:
     return digest.hexdigest()
 
 
+def drop_widget_views(nb) -> int:
+    """Keep only the plain-text fallback of widget outputs (``vh.latent_explorer``); returns how many changed.
+
+    A widget lives in a running kernel. Its committed view would point at a model no page has (JupyterLab shows
+    "model not found" until the cell runs again), and stored widget state would make the site's HTML load the
+    widget manager from a CDN. The text fallback says to run the cell; the lesson's static figure shows the decodes.
+    """
+    changed = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if WIDGET_VIEW in output.get("data", {}):
+                del output["data"][WIDGET_VIEW]
+                changed += 1
+    nb.metadata.pop("widgets", None)
+    return changed
+
+
 def run(path: Path, timeout: int = 900, write: bool = True) -> float:
     nb = nbformat.read(path, as_version=4)
     helpers = helpers_hash()  # before the run: the helper code the kernel imports
     start = time.perf_counter()
     NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
     ).execute()
+    drop_widget_views(nb)
     seconds = time.perf_counter() - start
     if not write:
         return seconds

@@ -4,7 +4,7 @@ The package is laid out by area, and the names a lesson reuses most are exported
 ``vh.train``, ``vh.evaluate_elbo``, ...):
 
 * ``config`` (fast/full mode, seeds), ``data`` (image loaders with offline fallbacks), ``latent``
-  (interpolation, grids), ``plots``;
+  (interpolation, grids), ``plots``, ``explorer`` (the interactive latent explorer, ipywidgets);
 * ``core`` — layers, losses, builders, the VAE family (``models``, ``variants``, ``priors``) and ``training``;
 * ``evaluation`` — ``likelihood`` (ELBO, IWAE, baselines, posterior diagnostics), ``samples`` (Fréchet
   distance, precision/recall, judges), ``anomaly``, ``seeds`` (comparisons over seeds);
@@ -57,12 +57,14 @@ from .core.training import KLAnnealing, PrintProgress, TrainingRun, train  # noq
 from .data import ImageData, binarize, load_digits, load_fashion_mnist, load_mnist, make_dataset  # noqa: E402
 from .evaluation.likelihood import active_units, evaluate_elbo, independent_pixel_log_likelihood, iwae_log_likelihood  # noqa: E402
 from .evaluation.seeds import run_over_seeds  # noqa: E402
-from .latent import interpolate, prior_grid  # noqa: E402
+from .explorer import LatentExplorer, latent_explorer  # noqa: E402  (ipywidgets is imported when one is built)
+from .latent import interpolate, latent_slice, prior_grid  # noqa: E402
 
 __all__ = [
     "Autoencoder",
     "ImageData",
     "KLAnnealing",
+    "LatentExplorer",
     "LatentModel",
     "PrintProgress",
     "Sampling",
@@ -83,6 +85,8 @@ __all__ = [
     "is_fast",
     "iwae_log_likelihood",
     "kl_divergence",
+    "latent_explorer",
+    "latent_slice",
     "load_digits",
     "load_fashion_mnist",
     "load_mnist",

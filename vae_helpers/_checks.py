@@ -162,3 +162,37 @@ def deserialize_parts(config: dict, *names: str) -> dict:
     for name in names:
         config[name] = keras.saving.deserialize_keras_object(config[name])
     return config
+
+
+def check_latent_dims(dims: Any, latent_dim: int, name: str = "dims") -> tuple[int, ...]:
+    """A non-empty sequence of distinct latent coordinates in ``[0, latent_dim)`` as a tuple of ints."""
+    if isinstance(dims, (str, bytes)) or not hasattr(dims, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of latent coordinates (ints), got {dims!r}")
+    out = []
+    for d in dims:
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
+            raise TypeError(f"{name} must hold ints (latent coordinates), got {d!r}")
+        if not 0 <= d < latent_dim:
+            raise ValueError(f"{name}: coordinate {int(d)} is outside the latent space [0, {latent_dim})")
+        out.append(int(d))
+    if not out:
+        raise ValueError(f"{name} is empty: choose at least one latent coordinate")
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name} repeats a coordinate: {out}")
+    return tuple(out)
+
+
+def check_standard_prior_vae(model: Any) -> None:
+    """Raise unless ``model`` is an unconditional :class:`vae_helpers.VAE` with the N(0, I) prior, whose latent
+    coordinates are measured in prior standard deviations (TypeError for other objects, ValueError otherwise)."""
+    from vae_helpers.core.models import VAE  # here, not at the top: core imports this module
+    from vae_helpers.core.variants import ConditionalVAE
+
+    check_model_type(model, VAE)
+    if isinstance(model, ConditionalVAE):
+        raise ValueError("a conditional VAE decodes z together with a condition; explore an unconditional VAE")
+    if not model.has_standard_prior:
+        raise ValueError(
+            f"{type(model).__name__} has a learned prior: its latent coordinates are not in units of a N(0, 1) "
+            "standard deviation; explore a VAE with the standard prior"
+        )

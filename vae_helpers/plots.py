@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from vae_helpers._checks import as_float_array
-from vae_helpers.latent import prior_grid
+from vae_helpers._checks import as_float_array, check_latent_dims, check_non_negative, check_standard_prior_vae
+from vae_helpers.latent import latent_slice, prior_grid
 
 
 def _as_images(images, name: str = "images") -> np.ndarray:
@@ -99,6 +99,48 @@ def plot_latent_manifold(
     ax.set_xlabel("z[0]")
     ax.set_ylabel("z[1]")
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_latent_slice(
+    model,
+    dims: tuple[int, int] = (0, 1),
+    n: int = 7,
+    limit: float = 3.0,
+    temperatures: float | Sequence[float] = 1.0,
+    base=None,
+    title: str = "Decoded latent grid",
+):
+    """Decode an ``n x n`` grid along two latent coordinates of a VAE: the static companion of
+    :func:`vae_helpers.latent_explorer` (what its two sliders for ``dims`` show, laid out as a grid).
+
+    Coordinate ``dims[0]`` runs from ``-limit`` to ``+limit`` prior standard deviations left to right, ``dims[1]``
+    bottom to top; the other coordinates stay at ``base`` (default 0, the prior's centre). One panel per temperature
+    τ in ``temperatures``: the whole point is scaled by τ (``z = τ s``), so the tick labels show the decoded ``z``.
+    """
+    check_standard_prior_vae(model)
+    dims = check_latent_dims(dims, model.latent_dim)
+    if len(dims) != 2:
+        raise ValueError(f"dims must name two latent coordinates (the grid's columns and rows), got {dims}")
+    temps = [temperatures] if np.ndim(temperatures) == 0 else list(temperatures)
+    if not temps:
+        raise ValueError("temperatures is empty: give at least one temperature")
+    temps = [check_non_negative(t, "temperature") for t in temps]
+    fig, axes = plt.subplots(1, len(temps), figsize=(5.6 * len(temps), 5.9), squeeze=False)
+    for ax, t in zip(axes[0], temps):
+        z = latent_slice(model.latent_dim, dims, n=n, limit=limit, temperature=t, base=base)
+        imgs = _as_images(model.decode(z), "decoded")
+        h, w = imgs.shape[1:3]
+        canvas = imgs.reshape(n, n, h, w, *imgs.shape[3:]).swapaxes(1, 2).reshape(n * h, n * w, *imgs.shape[3:])
+        ax.imshow(np.clip(canvas, 0, 1), cmap="gray", vmin=0, vmax=1, extent=(-0.5, n - 0.5, -0.5, n - 0.5))
+        ticks = np.linspace(-limit, limit, n) * t
+        ax.set_xticks(range(n), [f"{v:+.2g}" for v in ticks])
+        ax.set_yticks(range(n), [f"{v:+.2g}" for v in ticks])
+        ax.set_xlabel(f"z[{dims[0]}] (prior standard deviations)")
+        ax.set_ylabel(f"z[{dims[1]}] (prior standard deviations)")
+        ax.set_title(f"τ = {t:g}" if len(temps) > 1 or t != 1 else "")
+    fig.suptitle(title)
     fig.tight_layout()
     return fig
 
