@@ -1,4 +1,4 @@
-"""Browser check: JupyterLab renders notebook 01, and the course site's home page renders.
+"""Browser check: JupyterLab renders notebook 01 and runs the latent explorer, and the course site renders.
 
 Uses Debian's chromium + chromium-driver (installed by .ci/run) driven by Selenium, headless,
 on loopback only.
@@ -54,8 +54,8 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
-@pytest.fixture(scope="module")
-def lab_url(tmp_path_factory):
+def _start_lab(root: Path, *extra: str):
+    """Start JupyterLab on loopback serving ``root``; yields its URL, stops it afterwards."""
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -69,9 +69,10 @@ def lab_url(tmp_path_factory):
             "--ServerApp.ip=127.0.0.1",
             "--IdentityProvider.token=",
             "--ServerApp.password=",
-            f"--ServerApp.root_dir={ROOT}",
+            f"--ServerApp.root_dir={root}",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *extra,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -89,6 +90,11 @@ def lab_url(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def lab_url():
+    yield from _start_lab(ROOT)
 
 
 def _wait_for(driver, condition, timeout=90):
@@ -216,3 +222,56 @@ def test_mock_interview_draws_reveals_and_times(browser, small_site):
     find(By.ID, "pick-none").click()
     find(By.ID, "draw").click()
     assert "Choose at least one lesson" in find(By.ID, "status").text
+
+
+EXPLORER_NOTEBOOK = """import vae_helpers as vh
+
+vh.set_seed(0)
+model = vh.VAE(vh.build_mlp_encoder((8, 8, 1), latent_dim=2, hidden=(16,)), vh.build_mlp_decoder(2, (8, 8, 1)))
+explorer = vh.latent_explorer(model, scale=8)
+explorer"""
+
+
+@pytest.fixture(scope="module")
+def explorer_lab(tmp_path_factory):
+    """JupyterLab serving a one-cell notebook that builds the latent explorer on a tiny untrained VAE (lesson 01's
+    explorer cell, without the lesson's training); the app is exposed so the test can run the cell."""
+    import nbformat
+
+    root = tmp_path_factory.mktemp("explorer")
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(EXPLORER_NOTEBOOK)], metadata={"kernelspec": kernel}
+    )
+    nbformat.write(notebook, root / "explorer.ipynb")
+    yield from _start_lab(root, "--LabApp.expose_app_in_browser=True")
+
+
+def test_latent_explorer_redraws_when_a_slider_moves_in_jupyterlab(browser, explorer_lab):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{explorer_lab}/lab/tree/explorer.ipynb")
+    _wait_for(browser, lambda d: d.execute_script("return !!(window.jupyterapp && jupyterapp.shell.currentWidget)"))
+    _wait_for(
+        browser,
+        lambda d: d.execute_script(
+            "var w = jupyterapp.shell.currentWidget; var k = w && w.sessionContext && w.sessionContext.session"
+            " && w.sessionContext.session.kernel; return !!k && k.status === 'idle';"
+        ),
+    )
+    browser.execute_script("jupyterapp.commands.execute('notebook:run-all-cells')")
+    image = _wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".vae-latent-explorer img"), timeout=120)
+    _wait_for(
+        browser, lambda d: image.get_attribute("src") and d.execute_script("return arguments[0].naturalWidth", image)
+    )
+    assert browser.execute_script("return arguments[0].naturalWidth", image) == 64  # 8x8 pixels, scale 8
+    before = image.get_attribute("src")
+    readouts = browser.find_elements(By.CSS_SELECTOR, ".vae-latent-explorer .widget-readout")
+    assert [r.text for r in readouts][:2] == ["+0.00", "+0.00"]
+    handle = browser.find_elements(By.CSS_SELECTOR, ".vae-latent-explorer .noUi-handle")[0]
+    ActionChains(browser).drag_and_drop_by_offset(handle, 80, 0).perform()
+    _wait_for(browser, lambda d: image.get_attribute("src") != before, timeout=30)
+    assert readouts[0].text != "+0.00" and readouts[1].text == "+0.00"
+    assert "z[0] = +" in browser.find_element(By.CSS_SELECTOR, ".vae-latent-explorer code").text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".jp-Dialog"), "an error dialog is open"
