@@ -72,10 +72,12 @@ It weights the KL more: less information in $z$, blurrier reconstructions.
 
 
 def lesson_with_followups(source, target, section=FOLLOWUPS_NUMBERED):
-    """Copy a lesson notebook to ``target`` with a follow-up section inserted before its exercises."""
+    """Copy a lesson notebook to ``target`` with ``section`` as its follow-up section (replacing the lesson's own),
+    inserted before its exercises."""
     import nbformat
 
     nb = nbformat.read(source, as_version=4)
+    nb.cells = [c for c in nb.cells if not c.source.lstrip().startswith("## Follow-up questions")]
     at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## Exercises"))
     nb.cells.insert(at, nbformat.v4.new_markdown_cell(section))
     nbformat.write(nb, target)
