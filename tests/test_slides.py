@@ -1,7 +1,7 @@
 """tools/slides.py: slideshow metadata (idempotent, metadata only), reveal.js decks, instructor notes."""
 
+import copy
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -22,8 +22,10 @@ def _first_cell(nb, prefix):
 
 def test_apply_sets_metadata_only_and_is_idempotent(tmp_path, capsys):
     copy = tmp_path / NOTEBOOKS[0].name
-    shutil.copy(NOTEBOOKS[0], copy)
-    before = nbformat.read(copy, as_version=4)
+    before = nbformat.read(NOTEBOOKS[0], as_version=4)
+    for cell in before.cells:
+        cell.metadata.pop("slideshow", None)
+    nbformat.write(before, copy)
     assert slides.main(["apply", str(copy)]) == 0
     after = nbformat.read(copy, as_version=4)
     assert f"{len(after.cells)} cells changed" in capsys.readouterr().out
@@ -37,11 +39,23 @@ def test_apply_sets_metadata_only_and_is_idempotent(tmp_path, capsys):
     assert copy.read_text(encoding="utf-8") == text
 
 
+def test_apply_keeps_a_teachers_choice_unless_reset(tmp_path):
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    nb.cells[1].metadata["slideshow"] = {"slide_type": "fragment"}
+    nb.cells[2].metadata.pop("slideshow", None)
+    assert slides.apply_slideshow(nb) == 1  # only the cell without metadata
+    assert nb.cells[1].metadata["slideshow"] == {"slide_type": "fragment"}
+    assert slides.apply_slideshow(nb, reset=True) >= 1
+    assert nb.cells[1].metadata["slideshow"] == {"slide_type": slides.slide_types(nb)[1]}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
 def test_key_cells_become_slides(path):
     nb = nbformat.read(path, as_version=4)
-    types = slides.slide_types(nb)
-    assert len(types) == len(nb.cells)
+    missing = [i for i, c in enumerate(nb.cells) if "slideshow" not in c.metadata]
+    assert not missing, f"{path.name}: cells {missing} have no slide type; run `python tools/slides.py apply {path}`"
+    types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]  # what RISE presents
+    assert set(types) <= {"slide", "subslide", "fragment", "-", "skip", "notes"}, set(types)
     assert types[0] == "slide"
     for heading in ("## The short answer", "## What the original gets wrong", "## Interview summary"):
         cell = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and heading in c.source)
@@ -78,8 +92,9 @@ def test_existing_metadata_is_kept_in_the_deck():
 def test_deck_splits_sections_and_adds_the_instructor_notes():
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
     note = slides.load_instructor_notes()[1]
+    before = copy.deepcopy(nb)
     deck = slides.deck_notebook(nb, note)
-    assert not slides.has_slideshow(nb), "the lesson itself is not modified"
+    assert nb == before, "the lesson itself is not modified"
     heads = [c.source.splitlines()[0] for c in deck.cells if c.cell_type == "markdown" and c.source]
     assert "## Intuition" in heads and "## The math" in heads  # one cell in the lesson, two slides in the deck
     speaker = deck.cells[1]

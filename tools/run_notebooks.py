@@ -22,6 +22,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import slides  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -73,6 +76,7 @@ def run(path: Path, timeout: int = 900, write: bool = True) -> float:
         store_widget_state=False,
     ).execute()
     drop_widget_views(nb)
+    slides.apply_slideshow(nb)  # classroom slide types for cells that have none (tools/slides.py)
     seconds = time.perf_counter() - start
     if not write:
         return seconds

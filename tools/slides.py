@@ -1,7 +1,9 @@
 """Classroom slides: slideshow metadata for RISE / nbconvert, and reveal.js decks for the site.
 
-``python tools/slides.py apply notebooks/NN_x.ipynb …`` writes ``cell.metadata.slideshow`` into the notebooks, in
-place and idempotently (only metadata changes; outputs and the code hash stay as they are):
+``python tools/slides.py apply notebooks/NN_x.ipynb …`` writes ``cell.metadata.slideshow`` into the cells that have
+none, in place and idempotently (only metadata changes; outputs and the code hash stay as they are; ``--reset``
+re-derives every cell's type, overwriting a teacher's choices). ``make outputs`` does the same after each run, so
+the committed lessons carry the metadata and RISE (``jupyterlab-rise``) presents them as they are. The rules:
 
 * ``slide``: the title cell, the sections "The short answer", "What the original gets wrong" (and lesson 01's
   "Seed code errata shared by all lessons"), "Follow-up questions" and "Interview summary", and the lesson's key
@@ -107,10 +109,13 @@ def has_slideshow(nb) -> bool:
     return any("slideshow" in cell.metadata for cell in nb.cells)
 
 
-def apply_slideshow(nb) -> int:
-    """Set ``metadata.slideshow.slide_type`` on every cell; returns how many cells changed (0 on a rerun)."""
+def apply_slideshow(nb, reset: bool = False) -> int:
+    """Set ``metadata.slideshow.slide_type`` on every cell that has none (on every cell with ``reset``); returns how
+    many cells changed (0 on a rerun)."""
     changed = 0
     for cell, kind in zip(nb.cells, slide_types(nb)):
+        if "slideshow" in cell.metadata and not reset:
+            continue
         if cell.metadata.get("slideshow") != {"slide_type": kind}:
             cell.metadata["slideshow"] = {"slide_type": kind}
             changed += 1
@@ -213,6 +218,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     apply_p = sub.add_parser("apply", help="write slideshow metadata into notebooks, in place")
+    apply_p.add_argument("--reset", action="store_true", help="re-derive every cell's type, not only missing ones")
     apply_p.add_argument("notebooks", nargs="+")
     export_p = sub.add_parser("export", help="write reveal.js decks")
     export_p.add_argument("--out", default=str(ROOT / "_site" / "slides"))
@@ -222,7 +228,7 @@ def main(argv: list[str]) -> int:
     if args.command == "apply":
         for name in args.notebooks:
             nb = nbformat.read(name, as_version=4)
-            changed = apply_slideshow(nb)
+            changed = apply_slideshow(nb, reset=args.reset)
             if changed:
                 nbformat.write(nb, name)
             print(f"{name}: {changed} cells changed")
