@@ -117,6 +117,34 @@ def test_texture_patches_and_features():
     np.testing.assert_allclose(f[:, 5:].sum(axis=1), 1.0, atol=1e-6)
 
 
+def test_texture_patches_rows_band():
+    import skimage.data
+    from skimage.transform import downscale_local_mean
+
+    img = downscale_local_mean(skimage.data.brick() / 255.0, (4, 4))  # 128 x 128
+    top, _ = texture_patches(("brick",), patch_size=16, n_per_texture=20, downscale=4, seed=0, rows=(0.0, 0.5))
+    bottom, _ = texture_patches(("brick",), patch_size=16, n_per_texture=20, downscale=4, seed=0, rows=(0.5, 1.0))
+    windows = np.lib.stride_tricks.sliding_window_view(img, (16, 16))  # (113, 113, 16, 16)
+
+    def first_rows(patches):
+        """Row where each patch starts in the shrunk image (the patches are exact crops of it)."""
+        out = []
+        for p in patches[..., 0]:
+            hit = np.argwhere(np.all(np.isclose(windows, p, atol=1e-6), axis=(2, 3)))
+            assert len(hit), "patch is not a crop of the image"
+            out.append(hit[0, 0])
+        return np.array(out)
+
+    assert first_rows(top).max() + 16 <= 64  # every pixel in the top half
+    assert first_rows(bottom).min() >= 64  # every pixel in the bottom half
+    with pytest.raises(ValueError, match="rows"):
+        texture_patches(("brick",), n_per_texture=1, rows=(0.5, 0.5))
+    with pytest.raises(TypeError, match="rows"):
+        texture_patches(("brick",), n_per_texture=1, rows=0.5)
+    with pytest.raises(ValueError, match="smaller"):
+        texture_patches(("brick",), patch_size=32, downscale=4, n_per_texture=1, rows=(0.0, 0.1))
+
+
 def test_texture_errors():
     with pytest.raises(ValueError, match="no image"):
         texture_patches(("not_a_texture",), n_per_texture=1)

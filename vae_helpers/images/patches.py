@@ -59,14 +59,22 @@ TEXTURES = ("brick", "grass", "gravel")
 
 
 def texture_patches(
-    names: Sequence[str] = TEXTURES, patch_size: int = 32, n_per_texture: int = 200, downscale: int = 2, seed: int = 0
+    names: Sequence[str] = TEXTURES,
+    patch_size: int = 32,
+    n_per_texture: int = 200,
+    downscale: int = 2,
+    seed: int = 0,
+    rows: tuple[float, float] = (0.0, 1.0),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Random square grey patches cut from scikit-image's bundled photographs (no download needed).
 
     Each image ``skimage.data.<name>()`` (e.g. ``brick``, ``grass``, ``gravel``) is converted to grey in
     [0, 1] and shrunk by block averaging with factor ``downscale`` (more texture per patch), then
-    ``n_per_texture`` crops of ``patch_size`` pixels are drawn at random positions. Returns
-    ``(patches, labels)``: ``(n, patch_size, patch_size, 1)`` float32 and the index into ``names``.
+    ``n_per_texture`` crops of ``patch_size`` pixels are drawn at random positions. ``rows = (a, b)``
+    restricts the crops to that band of the (shrunk) image's height, as fractions in [0, 1]: disjoint
+    bands, e.g. ``(0, 0.7)`` and ``(0.7, 1)``, give training and validation patches that share no
+    pixel. Returns ``(patches, labels)``: ``(n, patch_size, patch_size, 1)`` float32 and the index
+    into ``names``.
     """
     import skimage.data
     from skimage.transform import downscale_local_mean
@@ -77,6 +85,15 @@ def texture_patches(
     n_per_texture = check_positive_int(n_per_texture, "n_per_texture")
     downscale = check_positive_int(downscale, "downscale")
     seed = check_seed(seed)
+    if (
+        not isinstance(rows, (tuple, list))
+        or len(rows) != 2
+        or any(isinstance(r, bool) or not isinstance(r, (int, float, np.floating, np.integer)) for r in rows)
+    ):
+        raise TypeError(f"rows must be a pair of fractions (start, stop), got {rows!r}")
+    start, stop = float(rows[0]), float(rows[1])
+    if not 0.0 <= start < stop <= 1.0:
+        raise ValueError(f"rows must satisfy 0 <= start < stop <= 1, got {rows!r}")
     patches, labels = [], []
     for k, name in enumerate(names):
         loader = getattr(skimage.data, str(name), None)
@@ -85,9 +102,12 @@ def texture_patches(
         img = to_grey(loader())
         if downscale > 1:
             img = downscale_local_mean(img, (downscale, downscale))
+        height = img.shape[0]
+        img = img[int(round(start * height)) : int(round(stop * height))]
         if min(img.shape) < patch_size:
             raise ValueError(
-                f"{name}: image {img.shape} after downscale {downscale} is smaller than patch_size {patch_size}"
+                f"{name}: image {img.shape} after downscale {downscale} and rows {rows} is smaller than "
+                f"patch_size {patch_size}"
             )
         patches.append(random_patches(np.clip(img, 0.0, 1.0), patch_size, n_per_texture, seed=seed + k))
         labels += [k] * n_per_texture
