@@ -31,6 +31,21 @@ def test_builder_shapes_and_ranges():
     assert build_gan_generator(3, (16, 8, 3), filters=(4, 4))(z[:, :3]).shape == (5, 16, 8, 3)
 
 
+def test_generator_batch_norm_option():
+    plain, bn = (
+        build_gan_generator(4, (8, 8, 1), filters=(8,)),
+        build_gan_generator(4, (8, 8, 1), filters=(8,), batch_norm=True),
+    )
+    kinds = [type(layer).__name__ for layer in bn.layers]
+    assert kinds.count("BatchNormalization") == 2 and "BatchNormalization" not in [
+        type(layer).__name__ for layer in plain.layers
+    ]
+    x = keras.ops.convert_to_numpy(bn(np.random.default_rng(0).normal(size=(6, 4)).astype(np.float32), training=True))
+    assert x.shape == (6, 8, 8, 1) and x.min() >= 0.0 and x.max() <= 1.0
+    with pytest.raises(TypeError, match="batch_norm"):
+        build_gan_generator(4, (8, 8, 1), filters=(8,), batch_norm=1)
+
+
 @pytest.mark.parametrize("bad", [0, -2])
 def test_builders_reject_non_positive_latent_dim(bad):
     with pytest.raises(ValueError, match="latent_dim"):
