@@ -29,9 +29,11 @@ lab: $(STAMP)              ## open the course in JupyterLab
 
 # The budget gate runs (and prints the five slowest notebooks) even when pytest failed; the exit status is
 # pytest's when pytest failed, else the gate's: a failing test or a notebook over BUDGET s fails make test.
+# Notebooks are collected first: xdist hands out files in that order, so the many short unit-test files come
+# last and fill the end of the run instead of one worker waiting for the other's last notebook.
 test: $(STAMP)             ## unit tests + nbval over every notebook, in fast mode, then the time budget
 	rm -f .pytest-report.xml
-	VAE_FAST=1 $(PYTEST_NB) tests notebooks; status=$$?; \
+	VAE_FAST=1 $(PYTEST_NB) notebooks tests; status=$$?; \
 	$(BIN)/python tools/nbval_timing.py --budget $(BUDGET) .pytest-report.xml || [ $$status -ne 0 ] || status=1; \
 	exit $$status
 

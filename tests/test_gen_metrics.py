@@ -177,3 +177,35 @@ def test_precision_recall_rejects_small_mismatched_and_nan_inputs():
         precision_recall(real, real[:, :2])
     with pytest.raises(ValueError, match="NaN"):
         precision_recall(np.full_like(real, np.nan), real)
+
+
+def test_nearest_training_distances_flags_copies_and_leaves_own_row_out(capsys):
+    rng = np.random.default_rng(0)
+    train = rng.random((60, 6, 6))
+    copies = train[:10] + 1e-4  # a memorising generator: near-copies of training images
+    new = rng.random((10, 6, 6))  # images the training set does not contain
+    d = vh.evaluation.nearest_training_distances(
+        train, {"copies": copies, "new": new, "training": train[:10]}, in_training=("training",)
+    )
+    assert np.median(d["copies"]) < 0.01
+    # new images and other training images are at the same scale; a training image is never at 0 from itself
+    assert np.median(d["new"]) > 100 * np.median(d["copies"])
+    assert d["training"].min() > 0.5 * np.median(d["new"])
+    assert "median" in capsys.readouterr().out
+    # an exact duplicate in the training set is a distance-0 neighbour, not the row itself
+    dup = np.concatenate([train, train[:1]])
+    assert vh.evaluation.nearest_training_distances(dup, {"t": dup[:1]}, ("t",), verbose=False)["t"][0] == 0.0
+
+
+def test_nearest_training_distances_bad_input():
+    train = np.zeros((5, 4, 4))
+    with pytest.raises(TypeError, match="non-empty dict"):
+        vh.evaluation.nearest_training_distances(train, [train])
+    with pytest.raises(ValueError, match="lacks"):
+        vh.evaluation.nearest_training_distances(train, {"a": train}, in_training=("b",))
+    with pytest.raises(ValueError, match="shape"):
+        vh.evaluation.nearest_training_distances(train, {"a": np.zeros((2, 3, 3))})
+    with pytest.raises(ValueError, match="not every image is a training image"):
+        vh.evaluation.nearest_training_distances(train, {"a": np.ones((2, 4, 4))}, in_training=("a",))
+    with pytest.raises(ValueError, match="finite|NaN"):
+        vh.evaluation.nearest_training_distances(train, {"a": np.full((2, 4, 4), np.nan)})

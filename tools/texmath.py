@@ -26,7 +26,7 @@ from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter, SlidesExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # our templates, and snippets both include
 
 # every formula that fell back to TeX source since the last reset: {tex: count}
 FALLBACKS: Counter[str] = Counter()
@@ -190,7 +190,7 @@ class OfflineMathHTMLExporter(_MathMLMarkdownMixin, HTMLExporter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("template_name", "course_lab")
-        super().__init__(extra_template_basedirs=[str(TEMPLATES)], **kwargs)
+        super().__init__(extra_template_basedirs=[str(TEMPLATES)], extra_template_paths=[str(TEMPLATES)], **kwargs)
 
 
 class OfflineMathSlidesExporter(_MathMLMarkdownMixin, SlidesExporter):
@@ -198,4 +198,4 @@ class OfflineMathSlidesExporter(_MathMLMarkdownMixin, SlidesExporter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("template_name", "course_reveal")
-        super().__init__(extra_template_basedirs=[str(TEMPLATES)], **kwargs)
+        super().__init__(extra_template_basedirs=[str(TEMPLATES)], extra_template_paths=[str(TEMPLATES)], **kwargs)

@@ -20,6 +20,7 @@ from .samples import (
     density_coverage,
     frechet_distance,
     inception_style_score,
+    nearest_training_distances,
     precision_recall,
     sharpness,
     train_judge,

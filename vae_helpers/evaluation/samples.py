@@ -6,6 +6,8 @@
   high frequencies the Laplacian responds to).
 * :func:`class_coverage` — which classes a generator produces, judged by some classifier's labels:
   the share of classes present and the entropy of the class histogram.
+* :func:`nearest_training_distances` — the memorisation check: how far samples lie from their nearest
+  training image, next to the distance between two different training images.
 
 None of these is a likelihood: they measure *samples*, and each only means something next to a
 reference computed the same way (real images, a noise baseline).
@@ -314,3 +316,46 @@ def train_judge(
     if x_test is not None and y_test is not None:
         judge.accuracy = float(np.mean(judge.labels(x_test) == np.asarray(y_test)))
     return judge
+
+
+def nearest_training_distances(
+    training_images, image_sets: dict, in_training: tuple[str, ...] = (), verbose: bool = True
+) -> dict[str, np.ndarray]:
+    """The memorisation check: pixel (L2) distance from every image of each set to its nearest training image.
+
+    ``image_sets`` maps a name to a batch of images shaped like ``training_images`` (``(n, H, W[, C])``).
+    Sets named in ``in_training`` are rows of ``training_images`` themselves: their own row is left out, so
+    they measure the distance between two *different* training images, the scale a copy is judged on.
+    A generator that copies training images sits near 0; new images sit near that scale.
+    With ``verbose`` a table (median and 10th percentile per set) is printed. Returns ``{name: distances}``.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    train = as_image_batch(training_images, "training_images")
+    if not isinstance(image_sets, dict) or not image_sets:
+        raise TypeError("image_sets must be a non-empty dict {name: images}")
+    unknown = set(in_training) - set(image_sets)
+    if unknown:
+        raise ValueError(f"in_training names sets that image_sets lacks: {sorted(unknown)}")
+    if len(train) < 2:
+        raise ValueError(f"training_images needs at least 2 images, got {len(train)}")
+    flat = train.reshape(len(train), -1)
+    nearest = NearestNeighbors(n_neighbors=2).fit(flat)
+    distances = {}
+    for name, images in image_sets.items():
+        batch = as_image_batch(images, f"image_sets[{name!r}]")
+        if batch.shape[1:] != train.shape[1:]:
+            raise ValueError(f"image_sets[{name!r}] has images of shape {batch.shape[1:]}, training {train.shape[1:]}")
+        d = nearest.kneighbors(batch.reshape(len(batch), -1))[0]
+        if name in in_training:
+            if not np.allclose(d[:, 0], 0.0, atol=1e-5):
+                raise ValueError(f"image_sets[{name!r}] is in in_training but not every image is a training image")
+            distances[name] = d[:, 1]
+        else:
+            distances[name] = d[:, 0]
+    if verbose:
+        width = max(len(name) for name in distances)
+        print(f"{'distance to the nearest training image':{width}s} {'median':>7s} {'10th pct':>8s}")
+        for name, d in distances.items():
+            print(f"{name:{width}s} {np.median(d):7.2f} {np.quantile(d, 0.1):8.2f}")
+    return distances
