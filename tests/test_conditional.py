@@ -82,3 +82,14 @@ def test_bad_inputs(digits):
     plain = vh.VAE(vh.build_mlp_encoder((8, 8, 1), 2, (8,)), vh.build_mlp_decoder(2, (8, 8, 1), (8,)))
     with pytest.raises(TypeError, match="takes no condition"):
         vh.train(plain, x, epochs=1, condition=one_hot(y, 4), print_every=None)
+
+
+def test_likelihood_bounds_take_the_condition(digits):
+    # evaluate_elbo samples z as a tensor and passes the condition as NumPy: the model must accept the mix
+    x, y = digits
+    model, c = _label_cvae(), one_hot(y, 4)
+    res = vh.evaluate_elbo(model, x, condition=c)
+    assert np.isfinite(res["elbo"]) and res["elbo"] == pytest.approx(-(res["reconstruction"] + res["kl"]))
+    assert np.isfinite(vh.iwae_log_likelihood(model, x[:8], k=4, condition=c[:8]))
+    with pytest.raises(ValueError, match="condition"):
+        vh.evaluate_elbo(model, x)

@@ -128,7 +128,8 @@ class ConditionalVAE(VAE):
         return [x, self._need(condition)]
 
     def decoder_output(self, z, condition=None, x=None, training: bool = False):
-        return self.decoder([z, self._need(condition)], training=training)
+        # both as tensors: Keras refuses a call that mixes a tensor (a sampled z) with a NumPy condition
+        return self.decoder([ops.convert_to_tensor(z), ops.convert_to_tensor(self._need(condition))], training=training)
 
     def generate(self, condition, temperature: float = 1.0, seed: int = 0) -> np.ndarray:
         """One sample per condition row: z ~ N(0, temperature^2 I), x = E[x | z, c]."""
