@@ -23,6 +23,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+TOOLS = ROOT / "tools"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -73,7 +74,8 @@ def run(path: Path, timeout: int = 900, write: bool = True) -> float:
         store_widget_state=False,
     ).execute()
     drop_widget_views(nb)
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    if str(TOOLS) not in sys.path:  # once, not per notebook
+        sys.path.insert(0, str(TOOLS))
     import slides  # here, not at import time: the freshness test imports this module only for its hashes
 
     slides.apply_slideshow(nb)  # classroom slide types for cells that have none

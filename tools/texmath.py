@@ -26,7 +26,7 @@ from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter, SlidesExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"  # our templates, and snippets both include
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # our templates, and the snippets they include
 
 # every formula that fell back to TeX source since the last reset: {tex: count}
 FALLBACKS: Counter[str] = Counter()
