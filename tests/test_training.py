@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -144,3 +145,52 @@ def test_train_warns_when_it_ignores_the_learning_rate_of_a_compiled_model(tiny_
         vh.train(tiny_vae, images, epochs=1, batch_size=32, learning_rate=0.1, print_every=None)
     with pytest.warns(UserWarning, match="clipnorm"):
         vh.train(tiny_vae, images, epochs=1, batch_size=32, clipnorm=1.0, print_every=None)
+
+
+class TraceCountingVAE(vh.VAE):
+    """Counts how often Keras traces its training step (Python code in a traced step runs once per trace)."""
+
+    traces = 0
+
+    def train_step(self, data):
+        type(self).traces += 1
+        return super().train_step(data)
+
+
+def _tiny_counting_vae():
+    vh.set_seed(0)
+    return TraceCountingVAE(vh.build_mlp_encoder((8, 8, 1), 2, (16,)), vh.build_mlp_decoder(2, (8, 8, 1), (16,)))
+
+
+def test_fit_traces_the_training_step_once(images):
+    """Without building the optimizer first, TensorFlow traces the step twice (once to create Adam's state)."""
+    TraceCountingVAE.traces = 0
+    model = _tiny_counting_vae()
+    vh.train(model, images, images[:16], epochs=2, batch_size=32, print_every=None)
+    assert TraceCountingVAE.traces == 1
+    assert model.optimizer.built
+
+
+def test_building_the_optimizer_first_gives_the_same_numbers(images):
+    runs = []
+    for prebuild in (False, True):
+        model = _tiny_counting_vae()
+        model.compile(optimizer=keras.optimizers.Adam(1e-3))
+        if not prebuild:  # Keras's own path: the state is created inside the first trace
+            keras.Model.fit(model, images, epochs=2, batch_size=32, verbose=0)
+        else:
+            model.fit(images, epochs=2, batch_size=32, verbose=0)
+        runs.append([w.numpy() for w in model.trainable_variables])
+    for before, after in zip(*runs, strict=True):
+        np.testing.assert_allclose(before, after, rtol=1e-6, atol=1e-7)
+
+
+def test_build_optimizer_builds_once_and_rejects_bad_input(tiny_vae):
+    optimizer = keras.optimizers.Adam(1e-3)
+    assert vh.core.build_optimizer(optimizer, []) is False and not optimizer.built  # nothing to build yet
+    assert vh.core.build_optimizer(optimizer, tiny_vae.trainable_variables) is True
+    assert vh.core.build_optimizer(optimizer, tiny_vae.trainable_variables) is False
+    with pytest.raises(TypeError, match="optimizer"):
+        vh.core.build_optimizer("adam", tiny_vae.trainable_variables)
+    with pytest.raises(TypeError, match="keras.Variable"):
+        vh.core.build_optimizer(keras.optimizers.Adam(), [np.zeros(3)])

@@ -37,6 +37,7 @@ from vae_helpers._checks import (
     serialize_parts,
     validate_fit_arrays,
 )
+from vae_helpers.core.optimizers import build_optimizer
 
 
 def _check_image_shape(shape: Sequence[int], name: str) -> tuple[int, int, int]:
@@ -254,6 +255,8 @@ class GAN(keras.Model):
         x, validation_data = validate_fit_arrays(self, x, validation_data)
         if not self.compiled:
             self.compile()
+        build_optimizer(self.d_optimizer, self.discriminator.trainable_variables)
+        build_optimizer(self.g_optimizer, self.generator.trainable_variables)
         return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
 
     # ---- generation -------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from keras import layers, ops
 from vae_helpers._checks import check_non_negative, check_positive_int, check_seed
 from vae_helpers.core.layers import Sampling
 from vae_helpers.core.losses import kl_divergence
+from vae_helpers.core.optimizers import build_optimizer
 from vae_helpers.core.training import PrintProgress, TrainingRun
 
 
@@ -325,6 +326,7 @@ def train_vgae(
     np.fill_diagonal(labels, 1.0)
     if not model.compiled:
         model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    build_optimizer(model.optimizer, model.trainable_variables)
     if epochs == 0:
         return TrainingRun()
     ds = tf.data.Dataset.from_tensors(((feats, norm_adj), labels)).repeat()

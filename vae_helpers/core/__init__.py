@@ -23,6 +23,7 @@ from .losses import (
     log_standard_normal,
 )
 from .models import DEFAULT_LOGVAR_RANGE, VAE, Autoencoder, LatentModel
+from .optimizers import build_optimizer
 from .priors import MixturePriorVAE, PriorVAE, VampPriorVAE, mixture_log_density, prior_log_density_grid
 from .training import KLAnnealing, PrintProgress, TimeBudget, TrainingRun, first_nonfinite_epoch, train
 from .variants import (

@@ -32,6 +32,7 @@ from vae_helpers.core.losses import (
     log_normal_diag,
     log_standard_normal,
 )
+from vae_helpers.core.optimizers import build_optimizer
 
 DEFAULT_LOGVAR_RANGE = (-10.0, 10.0)
 
@@ -150,6 +151,8 @@ class LatentModel(keras.Model):
         if isinstance(validation_data, tuple) and len(validation_data) == 2 and validation_data[1] is not None:
             x_val = self.check_inputs(validation_data[0], "validation_data")
             validation_data = ((x_val, self.check_condition(validation_data[1], len(x_val), "val_condition")),)
+        if self.compiled:  # an uncompiled model gets Keras's own error from fit
+            build_optimizer(self.optimizer, self.trainable_variables)
         return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
 
     @staticmethod

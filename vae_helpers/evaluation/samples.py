@@ -21,6 +21,7 @@ import numpy as np
 from scipy import ndimage
 
 from vae_helpers._checks import as_float_array, as_image_batch, check_positive_int
+from vae_helpers.core.optimizers import build_optimizer
 
 
 def _features(x, name: str) -> np.ndarray:
@@ -311,6 +312,7 @@ def train_judge(
     classifier.compile(
         keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"]
     )
+    build_optimizer(classifier.optimizer, classifier.trainable_variables)
     classifier.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
     judge = Judge(classifier, keras.Model(inputs, feats, name="judge_features"))
     if x_test is not None and y_test is not None:
