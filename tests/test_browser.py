@@ -92,9 +92,30 @@ def _start_lab(root: Path, *extra: str):
     proc.wait(timeout=20)
 
 
+EXPLORER_NOTEBOOK = """import vae_helpers as vh
+
+vh.set_seed(0)
+model = vh.VAE(vh.build_mlp_encoder((8, 8, 1), latent_dim=2, hidden=(16,)), vh.build_mlp_decoder(2, (8, 8, 1)))
+explorer = vh.latent_explorer(model, scale=8)
+explorer"""
+
+
 @pytest.fixture(scope="module")
-def lab_url():
-    yield from _start_lab(ROOT)
+def lab_url(tmp_path_factory):
+    """One JupyterLab for both JupyterLab tests (a server start costs seconds): it serves a copy of lesson 01 and
+    a one-cell notebook that builds the latent explorer on a tiny untrained VAE (lesson 01's explorer cell,
+    without the lesson's training). The app is exposed so that the explorer test can run the cell."""
+    import nbformat
+
+    root = tmp_path_factory.mktemp("lab")
+    (root / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "01_vae_principle.ipynb", root / "notebooks")
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(EXPLORER_NOTEBOOK)], metadata={"kernelspec": kernel}
+    )
+    nbformat.write(notebook, root / "explorer.ipynb")
+    yield from _start_lab(root, "--LabApp.expose_app_in_browser=True")
 
 
 def _wait_for(driver, condition, timeout=90):
@@ -224,34 +245,11 @@ def test_mock_interview_draws_reveals_and_times(browser, small_site):
     assert "Choose at least one lesson" in find(By.ID, "status").text
 
 
-EXPLORER_NOTEBOOK = """import vae_helpers as vh
-
-vh.set_seed(0)
-model = vh.VAE(vh.build_mlp_encoder((8, 8, 1), latent_dim=2, hidden=(16,)), vh.build_mlp_decoder(2, (8, 8, 1)))
-explorer = vh.latent_explorer(model, scale=8)
-explorer"""
-
-
-@pytest.fixture(scope="module")
-def explorer_lab(tmp_path_factory):
-    """JupyterLab serving a one-cell notebook that builds the latent explorer on a tiny untrained VAE (lesson 01's
-    explorer cell, without the lesson's training); the app is exposed so the test can run the cell."""
-    import nbformat
-
-    root = tmp_path_factory.mktemp("explorer")
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(EXPLORER_NOTEBOOK)], metadata={"kernelspec": kernel}
-    )
-    nbformat.write(notebook, root / "explorer.ipynb")
-    yield from _start_lab(root, "--LabApp.expose_app_in_browser=True")
-
-
-def test_latent_explorer_redraws_when_a_slider_moves_in_jupyterlab(browser, explorer_lab):
+def test_latent_explorer_redraws_when_a_slider_moves_in_jupyterlab(browser, lab_url):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
-    browser.get(f"{explorer_lab}/lab/tree/explorer.ipynb")
+    browser.get(f"{lab_url}/lab/tree/explorer.ipynb?reset")  # reset: lesson 01's tab (its stored explorer) stays closed
     _wait_for(browser, lambda d: d.execute_script("return !!(window.jupyterapp && jupyterapp.shell.currentWidget)"))
     _wait_for(
         browser,
