@@ -5,8 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NB     ?= notebooks
 JOBS   ?= 2             # parallel pytest workers (pytest-xdist); each notebook stays on one worker
-BUDGET ?= 70            # seconds of fast-mode pytest time allowed per notebook (tools/nbval_timing.py); target 45,
-                        # back to 60 once the slowest lessons (28 55.5 s, 14 52.8 s, 25 51.9 s in the last CI run) are trimmed (issue 10)
+BUDGET ?= 60            # seconds of fast-mode pytest time allowed per notebook (tools/nbval_timing.py); the target is 45
 # Hangs fail instead of stalling CI. nbval's --nbval-cell-timeout=300 interrupts a slow cell's kernel and
 # reports its traceback; pytest-timeout (--timeout, signal method) fails any test item still running after
 # 360 s: a unit test, or a cell whose kernel never starts or answers. It is set above nbval's so that
