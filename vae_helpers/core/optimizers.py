@@ -8,10 +8,10 @@ import keras
 
 
 def build_optimizer(optimizer: keras.optimizers.Optimizer, variables: Sequence) -> bool:
-    """Create ``optimizer``'s state (Adam's moments, the step counter) for ``variables`` now; return whether it did.
+    """Create ``optimizer``'s slot variables (Adam's moments) for ``variables`` now; return whether it did.
 
     Keras builds the optimizer before tracing only under a distribution strategy; otherwise it
-    creates the state inside the first traced training step, and TensorFlow then traces that
+    creates the slot variables inside the first traced training step, and TensorFlow then traces that
     step a second time (a ``tf.function`` may create variables only in its first trace). Building
     first, as Keras's own distributed path does, gives one trace and the same numbers: about 1 s
     saved per model on a 2-core CPU. Does nothing (returns False) when the optimizer is already
