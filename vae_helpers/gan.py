@@ -191,8 +191,8 @@ class GAN(keras.Model):
     def compile_from_config(self, config: dict) -> None:
         self.compile(**deserialize_parts(config, "d_optimizer", "g_optimizer"))
         # build the optimizer slots now so that saved optimizer state can be loaded into them
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        build_optimizer(self.d_optimizer, self.discriminator.trainable_variables)
+        build_optimizer(self.g_optimizer, self.generator.trainable_variables)
 
     def losses_from_logits(self, real_logits, fake_logits) -> tuple:
         """``(d_loss, g_loss)``: binary cross-entropies from logits (non-saturating generator loss)."""
