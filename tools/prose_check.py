@@ -1,0 +1,236 @@
+"""Prose that cannot drift from the run: the checks behind ``tests/test_prose.py``.
+
+For every lesson notebook:
+
+* **numbers** — every decimal number in markdown prose (outside code, math, links, HTML tags and the
+  ``## References`` section) must equal, after rounding to the prose's own decimals, a number that the lesson
+  prints (its committed outputs) or sets in its code; or stand in a sentence that cites its source
+  (author–year); or be listed, with its reason, in ``tests/prose_allowlist.yaml``. Signs are ignored ("worse by
+  2.6" states ``-2.6``); a percentage may be printed as a fraction and vice versa.
+* **citations** — every author–year citation in the text has an entry with that surname and year in the
+  lesson's ``## References``.
+* **references** — every ``## References`` entry gives authors, ``(year)``, an italic *title* and a venue or
+  arXiv id after it.
+
+``python tools/prose_check.py [notebooks/NN_*.ipynb ...]`` prints every finding (default: all lessons).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+ALLOWLIST = ROOT / "tests" / "prose_allowlist.yaml"
+REFERENCES_HEADING = "References"
+
+# capitalised words that precede a year without being an author
+NOT_AUTHORS = {
+    "ICLR", "ICML", "NeurIPS", "NIPS", "CVPR", "ICCV", "ECCV", "AAAI", "ACL", "EMNLP", "NAACL", "CoNLL", "JMLR",
+    "UAI", "AISTATS", "COLT", "TPAMI", "IJCAI", "KDD", "WWW", "Interspeech", "ICASSP", "BMVC", "WACV", "ArXiv",
+    "In", "Since", "From", "Until", "By", "Before", "After", "The", "This", "Of", "And", "Or", "See", "Also",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Figure", "Table", "Lesson", "Exercise", "Python", "TensorFlow", "Keras", "MNIST",
+    "Fashion", "Debian", "Ubuntu", "Windows", "Step", "Epoch", "Seed", "Appendix", "Section", "Eq", "Chapter",
+}
+
+_FENCED = re.compile(r"```.*?```|~~~.*?~~~", re.S)
+_DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(?:\\\$|[^$\n])+?\$")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_HTML_TAG = re.compile(r"<[^>\n]+>")
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+_BARE_URL = re.compile(r"https?://\S+")
+_DECIMAL = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)\.(\d+)(?:[eE]([-+−]?\d+))?(?![\w.]*\d)")
+_PRINTED = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?(?:[eE]([-+]?\d+))?")
+_YEAR = re.compile(r"\b((?:19[4-9]|20[0-3])\d)[a-z]?\b")
+_NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
+_SENTENCE_END = re.compile(
+    r"(?<!\bal\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bNo\.)"
+    r"(?<=[.!?])\s+(?=[\"'*(\[A-Z0-9])|\n\s*\n|\n\s*(?:[*-]|\d+\.)\s"
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    lesson: str  # notebook file name
+    kind: str  # "number", "citation" or "reference"
+    item: str  # the number, the "Surname year" citation or the reference entry's start
+    sentence: str
+
+    def __str__(self) -> str:
+        return f"{self.lesson}: {self.kind} {self.item!r} in: {self.sentence}"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Sønderby' and 'Sonderby' compare equal."""
+    text = text.replace("ø", "o").replace("Ø", "O").replace("ł", "l")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
+def split_references(markdown: str) -> tuple[str, list[str]]:
+    """(the markdown without its ``## References`` section, that section's entries)."""
+    match = re.search(rf"^## {REFERENCES_HEADING}[ \t]*\n(.*?)(?=^#{{1,2}} |\Z)", markdown, re.S | re.M)
+    if not match:
+        return markdown, []
+    body = match.group(1).strip()
+    entries = [e.strip() for e in re.split(r"\n(?=[*-] )", body) if e.strip().startswith(("* ", "- "))]
+    return markdown[: match.start()] + markdown[match.end() :], entries
+
+
+def plain_prose(markdown: str) -> str:
+    """Markdown with code, math, HTML tags and link targets blanked (same length is not kept)."""
+    text = _FENCED.sub(" ", markdown)
+    text = _DISPLAY_MATH.sub(" ", text)
+    text = _CODE_SPAN.sub(" ", text)
+    text = _INLINE_MATH.sub(" ", text)
+    text = _LINK_TARGET.sub("]", text)
+    text = _BARE_URL.sub(" ", text)
+    return _HTML_TAG.sub(" ", text)
+
+
+def sentences(text: str) -> list[str]:
+    return [" ".join(s.split()) for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _printed_values(nb) -> list[float]:
+    """Absolute values of every number in the code cells' sources and their text outputs."""
+    chunks = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        chunks.append(cell.source)
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                chunks.append(out["text"] if isinstance(out["text"], str) else "".join(out["text"]))
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                data = out.get("data", {}).get(mime)
+                if data:
+                    chunks.append(data if isinstance(data, str) else "".join(data))
+    values = []
+    for chunk in chunks:
+        for whole, frac, exp in _PRINTED.findall(chunk):
+            try:
+                values.append(abs(float(f"{whole.replace(',', '')}.{frac or '0'}e{exp or '0'}")))
+            except ValueError:
+                continue
+    return sorted(set(v for v in values if math.isfinite(v)))
+
+
+def _matches(value: float, decimals: int, printed: list[float], percent: bool) -> bool:
+    """True if a printed value rounds to ``value`` at ``decimals`` (also x100 / /100 for percentages)."""
+    tol = 0.5 * 10.0**-decimals * (1 + 1e-9) + 1e-12
+    candidates = [value, value / 100.0] if percent else [value, value / 100.0, value * 100.0]
+    import bisect
+
+    for target in candidates:
+        scale = 1.0 if target == value else (0.01 if target < value else 100.0)
+        t = tol * scale
+        i = bisect.bisect_left(printed, target - t)
+        if i < len(printed) and printed[i] <= target + t:
+            return True
+    return False
+
+
+def citations(sentence: str) -> list[tuple[str, str]]:
+    """``[(surname, year), …]``: author–year citations in a sentence ('Kingma & Welling 2014' -> Welling)."""
+    found = []
+    for match in _YEAR.finditer(sentence):
+        before = sentence[max(0, match.start() - 80) : match.start()]
+        before = re.sub(r"\bet al\.?,?\s*$|['’]s\s*$", "", before.rstrip(" (,")).rstrip(" (,")
+        before = re.sub(r"\bet al\.?,?\s*$", "", before).rstrip(" (,")
+        names = _NAME.findall(before[-40:])
+        if not names:
+            continue
+        last = names[-1]
+        tail = before[before.rfind(last) + len(last) :]
+        if tail.strip(" (,&") or not last[0].isupper() or last in NOT_AUTHORS or last.isupper():
+            continue
+        found.append((last, match.group(1)))
+    return found
+
+
+def _cited(surname: str, year: str, references: list[str]) -> bool:
+    name = fold(surname)
+    return any(name in fold(entry) and f"({year}" in entry for entry in references)
+
+
+_REFERENCE = re.compile(r"^[*-] (?P<authors>[^*(]+?)\s*\((?P<year>\d{4})[a-z]?\)\.\s*\*(?P<title>.+?)\*(?P<rest>.*)$", re.S)
+
+
+def reference_problem(entry: str) -> str | None:
+    """Why an entry lacks authors, year, title or venue; None if it has them."""
+    m = _REFERENCE.match(entry)
+    if not m:
+        return "expected '* Authors (YYYY). *Title.* Venue.'"
+    venue = re.sub(r"^[\s.,]+", "", m.group("rest"))
+    if len(re.sub(r"\W", "", venue.split(" — ")[0])) < 3:
+        return "no venue or arXiv id after the title"
+    return None
+
+
+def load_allowlist(path: Path = ALLOWLIST) -> dict[str, dict[str, str]]:
+    """``{lesson file: {number: reason}}``; every entry must give a reason."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = data or {}
+    for lesson, numbers in data.items():
+        for number, reason in (numbers or {}).items():
+            if not str(reason or "").strip():
+                raise ValueError(f"{path.name}: {lesson} {number} has no reason")
+    return {lesson: {str(k): str(v) for k, v in (numbers or {}).items()} for lesson, numbers in data.items()}
+
+
+def check_lesson(path: Path, allowlist: dict[str, dict[str, str]] | None = None) -> list[Finding]:
+    nb = nbformat.read(path, as_version=4)
+    markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    body, references = split_references(markdown)
+    allowed = (load_allowlist() if allowlist is None else allowlist).get(path.name, {})
+    printed = _printed_values(nb)
+    findings = []
+    for entry in references:
+        problem = reference_problem(entry)
+        if problem:
+            findings.append(Finding(path.name, "reference", " ".join(entry.split())[:80], problem))
+    for sentence in sentences(plain_prose(body)):
+        cited = citations(sentence)
+        for surname, year in cited:
+            if not _cited(surname, year, references):
+                findings.append(Finding(path.name, "citation", f"{surname} {year}", sentence))
+        if cited:
+            continue  # a sentence that cites its source may quote the source's numbers
+        for m in _DECIMAL.finditer(sentence):
+            text = m.group(0)
+            value = float(f"{m.group(1).replace(',', '')}.{m.group(2)}e{(m.group(3) or '0').replace('−', '-')}")
+            percent = sentence[m.end() : m.end() + 2].lstrip().startswith("%")
+            if text in allowed or _matches(abs(value), len(m.group(2)), printed, percent):
+                continue
+            findings.append(Finding(path.name, "number", text, sentence))
+    return findings
+
+
+def lesson_paths() -> list[Path]:
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or lesson_paths()
+    allowlist = load_allowlist()
+    total = 0
+    for path in paths:
+        findings = check_lesson(path, allowlist)
+        total += len(findings)
+        for finding in findings:
+            print(finding)
+    print(f"{total} finding(s) in {len(paths)} lesson(s)")
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
