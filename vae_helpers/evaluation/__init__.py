@@ -2,6 +2,18 @@
 
 Every public name of the area's modules is re-exported here: ``vh.evaluation.NAME``."""
 
+from .controls import (
+    CONTROL_KINDS,
+    TrainingCopier,
+    collapsed_encoder,
+    decoder_ignores_z,
+    degenerate_controls,
+    elbo_floor,
+    elbo_margin_over_floor,
+    mean_image,
+    standard_normal_prior,
+    untrained,
+)
 from .anomaly import ERROR_KINDS, REDUCTIONS, negative_elbo, reconstruction_error, reconstruction_probability
 from .likelihood import (
     active_units,
