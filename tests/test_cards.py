@@ -50,7 +50,9 @@ def test_one_main_card_per_lesson_with_the_seed_question_and_the_short_answer(co
 def test_english_question_is_on_the_front(course_cards):
     first = next(c for c in course_cards if c.identity == "vae-course/01/main")
     assert "What is the basic principle of a VAE?" in first.front
-    assert first.back.startswith("A VAE is a **latent-variable generative model**")
+    assert first.back.startswith("A VAE is a latent-variable generative model")  # the 30-second answer first
+    assert "<details><summary>The two-minute answer</summary>" in first.back
+    assert "A VAE is a **latent-variable generative model**" in first.back  # the short answer, on demand
 
 
 def test_spot_the_bug_cards_come_from_lesson_01s_shared_errata(course_cards):

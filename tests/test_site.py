@@ -68,7 +68,7 @@ def test_errata_and_flashcards_cover_every_lesson(site):
     for nb in NOTEBOOKS:
         page = nb.with_suffix(".html").name
         assert f"{page}#What-the-original-gets-wrong" in errata, f"{nb.name} has no errata section"
-        assert f"{page}#The-short-answer" in cards
+        assert f"{page}#The-30-second-answer" in cards
     assert errata.count("class='card'") == len(NOTEBOOKS)
     # one main card per lesson, its front carrying the Chinese seed question, its back hidden until clicked
     fronts = re.findall(r"data-kind='main'.*?<div class='front'>(.*?)</div><div class='hint'>", cards, flags=re.S)
@@ -80,7 +80,9 @@ def test_errata_and_flashcards_cover_every_lesson(site):
 
 def test_flashcards_page_and_deck_come_from_the_same_cards(site):
     cards_page = (site / "flashcards.html").read_text(encoding="utf-8")
-    all_cards = build_site.cardlib.all_cards(NOTEBOOKS)
+    import topics as topiclib
+
+    all_cards = build_site.cardlib.all_cards(NOTEBOOKS, topics=topiclib.load_topics())
     assert cards_page.count("class='flashcard'") == len(all_cards)
     for card in all_cards:
         assert f"id='{card.dom_id}'" in cards_page
@@ -141,3 +143,43 @@ def test_readme_data_table_is_the_generated_one():
     table = build_site.data_table_markdown(NOTEBOOKS)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert table in readme, "README data table is stale; regenerate with tools/build_site.py --data-table"
+
+
+def test_readme_topic_index_is_the_generated_one():
+    import topics as topiclib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert topiclib.readme_markdown(topiclib.load_topics()) in readme
+
+
+def test_topics_page_lesson_jump_bars_and_downloads(site):
+    import topics as topiclib
+
+    topics = topiclib.load_topics()
+    assert topiclib.problems(topics) == []
+    page = (site / "topics.html").read_text(encoding="utf-8")
+    for topic in topics:
+        assert f"id='topic-{topic.id}'" in page and html.escape(topic.title) in page
+    for nb in NOTEBOOKS:
+        lesson = (site / nb.with_suffix(".html").name).read_text(encoding="utf-8")
+        jump = re.search(r'<nav class="jump".*?</nav>', lesson, re.S).group(0)
+        for label in ("30-second answer", "short answer", "errata", "experiment", "interview summary", "follow-ups"):
+            assert f">{label}</a>" in jump, f"{nb.name}: no '{label}' in the jump bar"
+        assert f'href="notebooks/{nb.name}" download' in jump and (site / "notebooks" / nb.name).exists()
+        assert re.search(r'id="instructor-notes"[^>]*><details>', lesson), f"{nb.name}: notes not collapsed"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert all(use in index for use in ("Interview tonight", "Self-study", "Teaching"))
+
+
+def test_cards_show_the_thirty_second_answer_first_and_carry_topics(site):
+    import topics as topiclib
+
+    made = build_site.cardlib.all_cards(NOTEBOOKS, topics=topiclib.load_topics())
+    for card in (c for c in made if c.kind == "main"):
+        assert card.anchor == "The-30-second-answer" and "<summary>The two-minute answer</summary>" in card.back
+    assert sum(c.kind == "topic" for c in made) >= 11
+    assert any("posterior-collapse" in c.topics for c in made if c.lesson == 13)
+    page = (site / "mock-interview.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="interview-data">(.*?)</script>', page, re.S)[1])
+    assert all(d["summary"] for d in data) and any(d["topics"] for d in data)
+    assert "<option value='posterior-collapse'>" in page

@@ -4,7 +4,10 @@ Built with ``genanki`` from the same cards as the site's flashcards (``tools/car
 "VAE interview course" with one sub-deck per lesson, one note per card. Each note's GUID is
 ``genanki.guid_for(card.identity)``, so re-importing an updated deck changes the existing notes instead of adding
 duplicates. Formulas use Anki's MathJax delimiters ``\\(…\\)`` and ``\\[…\\]``; every note is tagged with its lesson
-(``vae::lesson-01``) and its kind (``vae::main``, ``vae::followup``, ``vae::spot-the-bug``).
+(``vae::lesson-01``), its kind (``vae::main``, ``vae::followup``, ``vae::spot-the-bug``, ``vae::topic``) and
+the interview topics its lesson proves (``vae::topic::posterior-collapse``, from ``course/topics.yaml``), so a
+filtered deck (search ``tag:vae::topic::posterior-collapse``) drills one topic. The topic cards themselves sit in
+their own sub-deck, "Topics interviewers ask".
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import texmath  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PARENT_DECK = "VAE interview course"
-KIND_TAGS = {"main": "vae::main", "followup": "vae::followup", "bug": "vae::spot-the-bug"}
+KIND_TAGS = {"main": "vae::main", "followup": "vae::followup", "bug": "vae::spot-the-bug", "topic": "vae::topic"}
+TOPIC_DECK = "Topics interviewers ask"
 
 
 def _stable_id(name: str) -> int:
@@ -63,12 +67,20 @@ def note_for(card: cardlib.Card) -> genanki.Note:
         fields=[
             _anki_html(card.front),
             _anki_html(card.back),
-            f"{card.lesson:02d} · {card.lesson_title} — {cardlib.KIND_LABELS[card.kind]}",
+            _label(card),
             card.identity,
         ],
         guid=genanki.guid_for(card.identity),
-        tags=[f"vae::lesson-{card.lesson:02d}", KIND_TAGS[card.kind]],
+        tags=([f"vae::lesson-{card.lesson:02d}"] if card.lesson else [])
+        + [KIND_TAGS[card.kind]]
+        + [f"vae::topic::{topic}" for topic in card.topics],
     )
+
+
+def _label(card: cardlib.Card) -> str:
+    if card.kind == "topic":
+        return f"Topic · {card.lesson_title}"
+    return f"{card.lesson:02d} · {card.lesson_title} — {cardlib.KIND_LABELS[card.kind]}"
 
 
 def build_package(cards: list[cardlib.Card]) -> genanki.Package:
@@ -76,7 +88,8 @@ def build_package(cards: list[cardlib.Card]) -> genanki.Package:
     decks: dict[int, genanki.Deck] = {}
     for card in cards:
         if card.lesson not in decks:
-            name = f"{PARENT_DECK}::{card.lesson:02d} · {card.lesson_title}"
+            title = TOPIC_DECK if card.kind == "topic" else f"{card.lesson:02d} · {card.lesson_title}"
+            name = f"{PARENT_DECK}::{title}"
             decks[card.lesson] = genanki.Deck(_stable_id(f"vae-course deck {card.lesson:02d}"), name)
         decks[card.lesson].add_note(note_for(card))
     parent = genanki.Deck(_stable_id("vae-course deck parent"), PARENT_DECK)
@@ -95,12 +108,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("notebooks", nargs="*", help="default: every lesson in notebooks/")
     args = parser.parse_args(argv)
     notebooks = [Path(p) for p in args.notebooks] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    cards = cardlib.all_cards(notebooks)
+    import topics as topiclib
+
+    cards = cardlib.all_cards(notebooks, topics=topiclib.load_topics())
     write_deck(cards, Path(args.out))
     n = cardlib.counts(cards)
     print(
         f"wrote {args.out}: {len(cards)} notes ({n['main']} main, {n['followup']} follow-up, "
-        f"{n['bug']} spot-the-bug) in {len({c.lesson for c in cards})} lesson decks"
+        f"{n['bug']} spot-the-bug, {n['topic']} topic) in {len({c.lesson for c in cards})} decks"
     )
     return 0
 

@@ -1,10 +1,14 @@
 """Build the static course site from the committed notebooks: ``make site`` -> ``_site/``.
 
-Pages: ``index.html`` (course map), one page per lesson (nbconvert, outputs and figures embedded, the lesson's
-instructor notes on top), ``errata.html`` (every error of the seed article, generated from the lessons'
+Pages: ``index.html`` (where to start for each use, course map), one page per lesson (nbconvert, outputs and
+figures embedded; on top a jump bar to its 30-second answer, short answer, errata, experiment, interview summary,
+follow-ups and exercises, a download link to its ``.ipynb`` (copied to ``notebooks/``) and its instructor notes,
+collapsed), ``topics.html`` (the topics interviewers ask, ``course/topics.yaml``, each with its 30-second answer and
+links to the sections that prove it), ``errata.html`` (every error of the seed article, generated from the lessons'
 "What the original gets wrong" sections, each linking to the section), ``flashcards.html`` (the interview cards of
-``tools/cards.py``: front shown, back revealed on click), ``mock-interview.html`` (a random question, its short
-answer, then its follow-ups, with a timer), ``slides/`` (reveal.js decks, ``tools/slides.py``) and
+``tools/cards.py``: front shown, back revealed on click), ``mock-interview.html`` (a random question, its
+30-second answer, the two-minute answer and the interview summary on demand, then its follow-ups, with a timer;
+drawn from all lessons or one topic's), ``slides/`` (reveal.js decks, ``tools/slides.py``) and
 ``vae-interview.apkg`` (the same cards as an Anki deck, ``tools/anki.py``). Runs offline, and the pages load no
 script from the network: formulas are rendered to MathML at build time (``tools/texmath.py``).
 """
@@ -26,6 +30,7 @@ import anki  # noqa: E402
 import cards as cardlib  # noqa: E402
 import slides as slidelib  # noqa: E402
 import texmath  # noqa: E402
+import topics as topiclib  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DECK = "vae-interview.apkg"
@@ -44,7 +49,22 @@ math[display=block]{margin:.6em 0;overflow-x:auto}
 pre{background:#f6f6f6;padding:.5em;overflow-x:auto}
 #timer{font:600 1.6em ui-monospace,monospace} #timer.over{color:#c2410c}
 .lesson-picks label{display:inline-block;min-width:4.5em}
+.uses li{margin:.3em 0}
 """
+JUMP_STYLE = (
+    "max-width:1100px;margin:.4em auto;padding:.4em 1em;font-family:system-ui,sans-serif;font-size:.92em;"
+    "border-bottom:1px solid #e5e7eb"
+)
+# the jump bar of a lesson page: label -> the heading ids it may point to (the first one the page has wins)
+JUMPS = (
+    ("30-second answer", (r"The-30-second-answer",)),
+    ("short answer", (r"The-short-answer",)),
+    ("errata", (r"What-the-original-gets-wrong[^\"]*",)),
+    ("experiment", (r"Experiment[^\"]*", r"Demo-1[^\"]*", r"Weakness-1[^\"]*")),
+    ("interview summary", (r"Interview-summary",)),
+    ("follow-ups", (r"Follow-up-questions",)),
+    ("exercises", (r"Exercises",)),
+)
 
 NAV_STYLE = (
     "display:flex;flex-wrap:wrap;gap:1.5em;padding:.6em 1em;background:#f3f4f6;border-radius:6px;margin:1em auto;"
@@ -111,6 +131,7 @@ def _nav(lessons: list[Lesson], i: int | None, slides: bool = True) -> str:
         '<a href="errata.html">Errata</a>',
         '<a href="flashcards.html">Flashcards</a>',
         '<a href="mock-interview.html">Mock interview</a>',
+        '<a href="topics.html">Topics</a>',
     ]
     if i is not None:
         if slides:
@@ -132,12 +153,27 @@ def _page(title: str, body: str, nav: str, script: str = "") -> str:
 
 
 def _instructor_notes(note: dict | None) -> str:
+    """The lesson's instructor notes, collapsed: learners see one line, teachers open it."""
     if not note:
         return ""
     return (
-        f'<aside class="instructor-notes" id="instructor-notes" style="{NOTES_STYLE}">'
-        f"<strong>Instructor notes</strong>{_md(slidelib.notes_markdown(note))}</aside>"
+        f'<aside class="instructor-notes" id="instructor-notes" style="{NOTES_STYLE}"><details>'
+        f"<summary><strong>Instructor notes</strong> (for teachers)</summary>"
+        f"{_md(slidelib.notes_markdown(note))}</details></aside>"
     )
+
+
+def _jump_bar(body: str, notebook: str) -> str:
+    """Links to the lesson's main sections (those its page has) and the notebook download."""
+    links = []
+    for label, patterns in JUMPS:
+        for pattern in patterns:
+            m = re.search(rf'id="({pattern})"', body)
+            if m:
+                links.append(f'<a href="#{m.group(1)}">{label}</a>')
+                break
+    links.append(f'<a href="notebooks/{notebook}" download>download .ipynb</a>')
+    return f'<nav class="jump" style="{JUMP_STYLE}">Jump to: ' + " · ".join(links) + "</nav>"
 
 
 def _json_script(element_id: str, data) -> str:
@@ -175,8 +211,9 @@ def flashcards_page(cards: list[cardlib.Card], lessons: list[Lesson]) -> str:
     n = cardlib.counts(cards)
     parts = [
         "<h1>Interview flashcards</h1>",
-        f"<p>{len(cards)} cards: {n['main']} seed questions, {n['followup']} follow-up questions and {n['bug']} "
-        "“spot the bug” cards on the seed article's code. Click a card (or press Enter) to turn it over. The same "
+        f"<p>{len(cards)} cards: {n['main']} seed questions (the 30-second answer first, the two-minute answer on "
+        f"demand), {n['followup']} interview follow-up questions, {n['bug']} “spot the bug” cards on the seed "
+        f"article's code and {n['topic']} topic cards. Click a card (or press Enter) to turn it over. The same "
         f"cards as an Anki deck: <a href='{DECK}'>{DECK}</a>, one sub-deck per lesson.</p>",
         "<p class='controls'>Show: <button data-show-kind='all'>all</button>"
         + "".join(f"<button data-show-kind='{k}'>{cardlib.KIND_LABELS[k].lower()}</button>" for k in cardlib.KINDS)
@@ -187,11 +224,16 @@ def flashcards_page(cards: list[cardlib.Card], lessons: list[Lesson]) -> str:
     for card in cards:
         if card.lesson != current:
             current = card.lesson
-            parts.append(f"<h2 id='lesson-{current:02d}'>{current:02d} · {html.escape(titles.get(current, ''))}</h2>")
+            parts.append(
+                "<h2 id='topic-cards'>Topics interviewers ask</h2>"
+                if card.kind == "topic"
+                else f"<h2 id='lesson-{current:02d}'>{current:02d} · {html.escape(titles.get(current, ''))}</h2>"
+            )
         parts.append(
             f"<div class='flashcard' id='{card.dom_id}' data-kind='{card.kind}' data-lesson='{card.lesson}' "
             "tabindex='0' role='button' aria-expanded='false'>"
-            f"<div class='meta'>{card.lesson:02d} · {cardlib.KIND_LABELS[card.kind]}</div>"
+            f"<div class='meta'>{'Topic' if card.kind == 'topic' else f'{card.lesson:02d}'} · "
+            f"{cardlib.KIND_LABELS[card.kind] if card.kind != 'topic' else html.escape(card.lesson_title)}</div>"
             f"<div class='front'>{_md(card.front)}</div><div class='hint'>click to see the answer</div>"
             f"<div class='back' hidden>{_md(card.back)}"
             f"<p><a href='{card.page}#{card.anchor}'>Open the lesson</a></p></div></div>"
@@ -225,6 +267,9 @@ function draw() {
   $('question').innerHTML = current.front;
   $('answer').innerHTML = current.back;
   $('answer').hidden = true;
+  $('summary').innerHTML = current.summary;
+  $('summary').hidden = true;
+  $('show-summary').disabled = true;
   $('followups').innerHTML = '';
   $('reveal-answer').disabled = false;
   $('next-followup').disabled = true;
@@ -234,6 +279,7 @@ function draw() {
 function revealAnswer() {
   $('answer').hidden = false;
   $('reveal-answer').disabled = true;
+  $('show-summary').disabled = !current.summary;
   $('next-followup').disabled = current.followups.length === 0;
   $('followup-status').textContent = current.followups.length ?
     current.followups.length + ' follow-up question(s) in this lesson.' : 'This lesson has no follow-up questions yet.';
@@ -249,7 +295,16 @@ function nextFollowup() {
   $('next-followup').disabled = shown >= current.followups.length;
   startTimer();
 }
+function pickTopic() {
+  var topic = $('topic').value;
+  document.querySelectorAll('.lesson-picks input').forEach(function (b) {
+    var lesson = data.filter(function (l) { return 'pick-' + l.lesson === b.id; })[0];
+    b.checked = !topic || (lesson && lesson.topics.indexOf(topic) >= 0);
+  });
+}
 $('draw').onclick = draw;
+$('topic').onchange = pickTopic;
+$('show-summary').onclick = function () { $('summary').hidden = false; this.disabled = true; };
 $('reveal-answer').onclick = revealAnswer;
 $('next-followup').onclick = nextFollowup;
 $('pick-all').onclick = function () { document.querySelectorAll('.lesson-picks input').forEach(function (b) { b.checked = true; }); };
@@ -257,7 +312,7 @@ $('pick-none').onclick = function () { document.querySelectorAll('.lesson-picks 
 """
 
 
-def mock_interview_page(cards: list[cardlib.Card], lessons: list[Lesson]) -> str:
+def mock_interview_page(cards: list[cardlib.Card], lessons: list[Lesson], topics: list | None = None) -> str:
     data = []
     for lesson in lessons:
         main = next((c for c in cards if c.lesson == lesson.number and c.kind == "main"), None)
@@ -270,27 +325,62 @@ def mock_interview_page(cards: list[cardlib.Card], lessons: list[Lesson]) -> str
                 "label": f"<a href='{lesson.page}'>{lesson.number:02d} · {html.escape(lesson.short_title)}</a>",
                 "front": _md(main.front),
                 "back": _md(main.back),
+                "summary": _md(lesson.summary_md) if lesson.summary_md else "",
+                "topics": list(main.topics),
                 "followups": [{"front": _md(c.front), "back": _md(c.back)} for c in follow],
             }
         )
+    options = "".join(
+        f"<option value='{html.escape(t.id)}'>{html.escape(t.title)}</option>"
+        for t in topics or []
+        if any(n in {d["lesson"] for d in data} for n in t.lesson_numbers)
+    )
     picks = "".join(
         f"<label><input type='checkbox' id='pick-{d['lesson']}' checked> {d['lesson']:02d}</label>" for d in data
     )
     return (
         "<h1>Mock interview</h1>"
-        "<p>Draw a random seed question, answer it aloud before you look, then reveal the lesson's short answer and "
-        "work through its follow-up questions one at a time, as an interviewer would ask them. The timer restarts "
-        "with each question and turns orange after two minutes.</p>"
+        "<p>Draw a random seed question, answer it aloud before you look, then reveal the lesson's 30-second answer "
+        "(the two-minute answer and the lesson's interview summary open on demand) and work through its follow-up "
+        "questions one at a time, as an interviewer would ask them. The timer restarts with each question and turns "
+        "orange after two minutes.</p>"
+        "<p class='controls'><label for='topic'>Draw from a topic:</label> <select id='topic'>"
+        f"<option value=''>all lessons</option>{options}</select></p>"
         "<details><summary>Lessons to draw from</summary><p class='lesson-picks'>"
         f"{picks}</p><p><button id='pick-all'>all</button><button id='pick-none'>none</button></p></details>"
         "<p class='controls'><button id='draw'>Draw a question</button> <span id='timer'>00:00</span> "
         "<span id='status'></span></p>"
         "<div id='stage' hidden><p id='lesson' class='zh'></p><div id='question' class='card'></div>"
-        "<p class='controls'><button id='reveal-answer'>Reveal the short answer</button>"
+        "<p class='controls'><button id='reveal-answer'>Reveal the 30-second answer</button>"
+        "<button id='show-summary' disabled>Show the interview summary</button>"
         "<button id='next-followup' disabled>Next follow-up question</button> <span id='followup-status'></span></p>"
-        "<div id='answer' class='card' hidden></div><div id='followups'></div></div>"
+        "<div id='answer' class='card' hidden></div><div id='summary' class='card' hidden></div>"
+        "<div id='followups'></div></div>"
         + _json_script("interview-data", data)
     )
+
+
+def topics_page(topics: list, paths: dict[int, Path]) -> str:
+    """The topics interviewers ask: question, 30-second answer, the lesson sections that prove it."""
+    parts = [
+        "<h1>Topics interviewers ask</h1>",
+        "<p>The questions that come up in almost every generative-models interview, each with the answer to give "
+        "in thirty seconds and the lesson sections where the course derives or measures it. The mock interview "
+        "can draw from one topic's lessons; the Anki deck tags every card with its topics.</p>",
+    ]
+    if not topics:
+        parts.append("<p>No topic has all its lessons in this build.</p>")
+    for topic in topics:
+        links = "".join(
+            f"<li><a href='{topiclib.section_link(n, h, paths)}'>{n:02d} · {html.escape(h)}</a></li>"
+            for n, h in topic.lessons
+        )
+        parts.append(
+            f"<div class='card' id='topic-{html.escape(topic.id)}'><h2>{html.escape(topic.title)}</h2>"
+            f"<p><em>{html.escape(topic.question)}</em></p>{_md(topic.answer)}"
+            f"<p>Where the course proves it:</p><ul>{links}</ul></div>"
+        )
+    return "".join(parts)
 
 
 def build(
@@ -303,13 +393,23 @@ def build(
     """Write the site into ``out``; ``slides``/``deck``: also the reveal.js decks and the Anki package."""
     out.mkdir(parents=True, exist_ok=True)
     lessons = sorted((read_lesson(p) for p in notebooks), key=lambda lesson: lesson.number)
-    cards = cardlib.all_cards([lesson.path for lesson in lessons])
+    numbers = {lesson.number for lesson in lessons}
+    paths = {lesson.number: lesson.path for lesson in lessons}
+    # a topic is shown when every lesson it links is in this build (a one-lesson test site shows fewer)
+    topics = [t for t in topiclib.load_topics() if set(t.lesson_numbers) <= numbers]
+    found = topiclib.problems(topics, paths) if topics else []
+    found = [f for f in found if "topics (at least" not in f or len(numbers) == 30]
+    if found:
+        raise ValueError("course/topics.yaml: " + "; ".join(found))
+    cards = cardlib.all_cards([lesson.path for lesson in lessons], topics=topics)
+    (out / "notebooks").mkdir(exist_ok=True)
     notes = slidelib.load_instructor_notes()
     exporter = texmath.OfflineMathHTMLExporter()
     for i, lesson in enumerate(lessons):
         body, _ = exporter.from_filename(str(lesson.path))
         body = _rewrite_links(body).replace("<body", "<body data-course-page", 1)
-        top = _nav(lessons, i, slides) + _instructor_notes(notes.get(lesson.number))
+        (out / "notebooks" / lesson.path.name).write_bytes(lesson.path.read_bytes())
+        top = _nav(lessons, i, slides) + _jump_bar(body, lesson.path.name) + _instructor_notes(notes.get(lesson.number))
         body = re.sub(r"(<body[^>]*>)", lambda m, top=top: m.group(1) + top, body, count=1)
         body = body.replace("</body>", _nav(lessons, i, slides) + "</body>", 1)
         anchor = re.search(r'id="(What-the-original-gets-wrong[^"]*)"', body)  # the id nbconvert gave the heading
@@ -328,6 +428,14 @@ def build(
         "<h1>Variational Autoencoders — an interview course you can run</h1>"
         "<p>One lesson per question of a Chinese VAE interview article: a proper answer, what the original "
         "gets wrong, corrected Keras 3 code, a measured experiment and self-checks.</p>"
+        "<p><strong>Where to start</strong></p><ul class='uses'>"
+        "<li><strong>Interview tonight:</strong> the <a href='topics.html'>topics interviewers ask</a>, each with "
+        "a 30-second answer, then the <a href='mock-interview.html'>mock interview</a> (draw by topic).</li>"
+        f"<li><strong>Self-study:</strong> lessons in order from <a href='{lessons[0].page}'>{lessons[0].number:02d}</a>"
+        "; each page's jump bar goes to its 30-second answer, experiment and exercises, and each lesson downloads "
+        "as a notebook to run.</li>"
+        "<li><strong>Teaching:</strong> the instructor notes on each lesson page (collapsed), the slide decks in "
+        "the course map, and the flashcards or Anki deck for revision.</li></ul>"
         "<p><a href='errata.html'>Errata of the original article</a> · "
         "<a href='flashcards.html'>Interview flashcards</a> · <a href='mock-interview.html'>Mock interview</a>"
         + (f" · <a href='{DECK}'>Anki deck</a>" if deck else "")
@@ -358,8 +466,10 @@ def build(
         _page("Flashcards", flashcards_page(cards, lessons), _nav(lessons, None), FLASHCARD_JS), encoding="utf-8"
     )
     (out / "mock-interview.html").write_text(
-        _page("Mock interview", mock_interview_page(cards, lessons), _nav(lessons, None), MOCK_JS), encoding="utf-8"
+        _page("Mock interview", mock_interview_page(cards, lessons, topics), _nav(lessons, None), MOCK_JS),
+        encoding="utf-8",
     )
+    (out / "topics.html").write_text(_page("Topics", topics_page(topics, paths), _nav(lessons, None)), encoding="utf-8")
     if slides:
         slidelib.export([lesson.path for lesson in lessons], out / "slides", notes, reveal_prefix)
     if deck:

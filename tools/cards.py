@@ -3,11 +3,15 @@
 Three kinds of card, each with a stable identity (``Card.identity``, e.g. ``vae-course/01/main``):
 
 * ``main`` — one per lesson: front = the Chinese seed question quoted in the lesson, its English translation and
-  the lesson's title; back = the lesson's ``## The short answer`` section.
+  the lesson's title; back = the lesson's ``## The 30-second answer``, then its ``## The short answer`` (the
+  two-minute version) collapsed in ``<details>``.
 * ``followup`` — one per question of a lesson's ``## Follow-up questions`` section. Each question is a numbered
   list item or a ``### `` sub-heading, followed by its model answer collapsed in
   ``<details><summary>Answer</summary> … </details>``. Identity: the question's explicit anchor
   (``<a id="…">`` or ``<a name="…">`` in the question) if it has one, else its position (1, 2, …).
+* ``topic`` — one per topic of ``course/topics.yaml`` (``tools/topics.py``; ``all_cards(..., topics=...)``):
+  front = the topic's question, back = its 30-second answer and links to the lessons that prove it. Every card of
+  a topic's lessons carries the topic's id in ``Card.topics`` (tags in Anki, a filter in the mock interview).
 * ``bug`` — "spot the bug": one per item of lesson 01's ``## Seed code errata shared by all lessons`` that quotes
   seed code: front = the quoted snippet(s), back = the error and its fix. Identity: the item's label (``E1``…).
 
@@ -26,8 +30,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("main", "followup", "bug")
-KIND_LABELS = {"main": "Seed question", "followup": "Follow-up", "bug": "Spot the bug"}
+KINDS = ("main", "followup", "bug", "topic")
+KIND_LABELS = {"main": "Seed question", "followup": "Follow-up", "bug": "Spot the bug", "topic": "Topic"}
+THIRTY_SECONDS_HEADING = "The 30-second answer"
 ERRATA_LESSON = 1
 ERRATA_HEADING = "Seed code errata shared by all lessons"
 FOLLOWUP_HEADING = "Follow-up questions"
@@ -43,6 +48,7 @@ class Card:
     lesson_title: str  # "The VAE principle"
     page: str  # the lesson's site page, "01_vae_principle.html"
     anchor: str = ""  # the section of the lesson page the card comes from
+    topics: tuple[str, ...] = ()  # ids of the course/topics.yaml topics whose lessons include this card's
 
     @property
     def identity(self) -> str:
@@ -244,7 +250,13 @@ def lesson_cards(lesson: LessonText) -> list[Card]:
     short = section(lesson.markdown, "The short answer")
     if not short:
         raise ValueError(f"{lesson.path.name} has no '## The short answer' section")
-    main = Card(kind="main", key="", front=front, back=_rewrite_links(short, page), anchor="The-short-answer", **common)
+    spoken = section(lesson.markdown, THIRTY_SECONDS_HEADING)
+    if spoken:  # the 30-second answer first, the two-minute one on demand
+        back = f"{spoken}\n\n<details><summary>The two-minute answer</summary>\n\n{short}\n\n</details>"
+        anchor = heading_anchor(THIRTY_SECONDS_HEADING)
+    else:
+        back, anchor = short, "The-short-answer"
+    main = Card(kind="main", key="", front=front, back=_rewrite_links(back, page), anchor=anchor, **common)
     cards = [main]
     body = section(lesson.markdown, FOLLOWUP_HEADING)
     if body:
@@ -293,13 +305,22 @@ def bug_cards(lesson: LessonText) -> list[Card]:
     return cards
 
 
-def all_cards(notebooks: list[Path]) -> list[Card]:
-    """Every card of the course, by lesson: main, follow-ups, then (lesson 01) spot-the-bug cards."""
+def all_cards(notebooks: list[Path], topics: list | None = None) -> list[Card]:
+    """Every card of the course, by lesson: main, follow-ups, then (lesson 01) spot-the-bug cards; with
+    ``topics`` (``tools/topics.py``), every card tagged with its lesson's topics and one card per topic at the end."""
     cards: list[Card] = []
     for path in sorted(notebooks, key=lambda p: p.name):
         lesson = read_lesson_text(path)
         cards += lesson_cards(lesson)
         cards += bug_cards(lesson)
+    if topics:
+        import dataclasses
+
+        import topics as topiclib
+
+        tags = topiclib.topic_tags(topics)
+        cards = [dataclasses.replace(c, topics=tuple(tags.get(c.lesson, ()))) for c in cards]
+        cards += [dataclasses.replace(c, topics=(c.key,)) for c in topiclib.topic_cards(topics)]
     identities = Counter(card.identity for card in cards)
     duplicates = [identity for identity, n in identities.items() if n > 1]
     if duplicates:
@@ -314,10 +335,12 @@ def counts(cards: list[Card]) -> dict[str, int]:
 
 def main(argv: list[str]) -> int:
     notebooks = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    cards = all_cards(notebooks)
+    import topics as topiclib
+
+    cards = all_cards(notebooks, topics=topiclib.load_topics())
     n = counts(cards)
     print(
-        f"{len(cards)} cards: {n['main']} main, {n['followup']} follow-up, {n['bug']} spot-the-bug "
+        f"{len(cards)} cards: {n['main']} main, {n['followup']} follow-up, {n['bug']} spot-the-bug, {n['topic']} topic "
         f"from {len(notebooks)} lessons"
     )
     return 0
