@@ -68,8 +68,17 @@ def test_an_allowlisted_number_passes(tmp_path):
 def test_a_citation_missing_from_the_references_fails(tmp_path):
     text = "Posterior collapse (Bowman et al. 2016; Kingma & Welling 2014) and VampPrior (Tomczak & Welling 2018).\n\n"
     findings = prose_check.check_lesson(_lesson(tmp_path, text + REFS), allowlist={})
-    assert sorted(f.item for f in findings) == ["Bowman 2016", "Welling 2018"]
+    assert sorted(f.item for f in findings) == ["Bowman 2016", "Tomczak & Welling 2018"]
     assert all(f.kind == "citation" for f in findings)
+
+
+def test_every_name_of_a_group_must_be_an_author_of_one_entry(tmp_path):
+    refs = REFS + "* A. Karras, B. Other (2019). *A Paper.* CVPR 2019.\n* J. He, K. Lee (2019). *Lagging.* ICLR 2019.\n"
+    text = "StyleGAN (Karras et al. 2019), lagging (He et al. 2019), a model (PacGAN, Kingma & Welling 2014).\n\n"
+    assert prose_check.check_lesson(_lesson(tmp_path, text + refs), allowlist={}) == []
+    text = "Co-author only (Other et al. 2014) and Rezende, Mohamed & Wierstra 2014.\n\n"
+    findings = prose_check.check_lesson(_lesson(tmp_path, text + refs), allowlist={})
+    assert sorted(f.item for f in findings) == ["Mohamed & Wierstra 2014", "Other 2014"]
 
 
 def test_math_code_and_links_are_not_prose(tmp_path):

@@ -139,27 +139,39 @@ def _matches(value: float, decimals: int, printed: list[float], percent: bool) -
     return False
 
 
-def citations(sentence: str) -> list[tuple[str, str]]:
-    """``[(surname, year), …]``: author–year citations in a sentence ('Kingma & Welling 2014' -> Welling)."""
+_PARTICLES = r"(?:(?:van|von|der|den|de|da|di|del|le|la|du)\s+)*"
+_SURNAME = r"[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*"
+_AUTHOR_GROUP = re.compile(
+    rf"({_PARTICLES}{_SURNAME}(?:\s*(?:,\s*|\s+&\s+|\s+and\s+){_PARTICLES}{_SURNAME})*)"
+    r"(?:\s+et\s+al\.?)?(?:['’]s)?,?\s*\(?$"
+)
+
+
+def citations(sentence: str) -> list[tuple[tuple[str, ...], str]]:
+    """``[((surname, …), year), …]``: author–year citations in a sentence, with the surnames that must all be
+    among one References entry's authors: those joined by '&'/'and' after the group's last comma
+    ('Kingma & Welling 2014' -> Kingma, Welling; 'Rezende, Mohamed & Wierstra 2014' -> Mohamed, Wierstra;
+    'PacGAN, Lin et al. 2018' -> Lin; 'Mohamed et al. 2020' -> Mohamed)."""
     found = []
     for match in _YEAR.finditer(sentence):
-        before = sentence[max(0, match.start() - 80) : match.start()]
-        before = re.sub(r"\bet al\.?,?\s*$|['’]s\s*$", "", before.rstrip(" (,")).rstrip(" (,")
-        before = re.sub(r"\bet al\.?,?\s*$", "", before).rstrip(" (,")
-        names = _NAME.findall(before[-40:])
-        if not names:
+        group = _AUTHOR_GROUP.search(sentence[max(0, match.start() - 120) : match.start()])
+        if not group:
             continue
-        last = names[-1]
-        tail = before[before.rfind(last) + len(last) :]
-        if tail.strip(" (,&") or not last[0].isupper() or last in NOT_AUTHORS or last.isupper():
-            continue
-        found.append((last, match.group(1)))
+        last_part = re.split(r"\s*,\s*", group.group(1))[-1]
+        names = [re.sub(rf"^{_PARTICLES}", "", n) for n in re.split(r"\s+&\s+|\s+and\s+", last_part) if n]
+        if not names or any(n in NOT_AUTHORS or n.isupper() for n in names):
+            continue  # "ICLR 2016", "in 2014"
+        found.append((tuple(names), match.group(1)))
     return found
 
 
-def _cited(surname: str, year: str, references: list[str]) -> bool:
-    name = fold(surname)
-    return any(name in fold(entry) and f"({year}" in entry for entry in references)
+def _cited(surnames: tuple[str, ...], year: str, references: list[str]) -> bool:
+    """True if one References entry of that year lists every surname (whole words) among its authors."""
+    for entry in references:
+        head = entry.split(f"({year}", 1)
+        if len(head) == 2 and all(re.search(rf"\b{re.escape(fold(n))}\b", fold(head[0])) for n in surnames):
+            return True
+    return False
 
 
 _REFERENCE = re.compile(r"^[*-] (?P<authors>[^*(]+?)\s*\((?P<year>\d{4})[a-z]?\)\.\s*\*(?P<title>.+?)\*(?P<rest>.*)$", re.S)
@@ -200,9 +212,9 @@ def check_lesson(path: Path, allowlist: dict[str, dict[str, str]] | None = None)
             findings.append(Finding(path.name, "reference", " ".join(entry.split())[:80], problem))
     for sentence in sentences(plain_prose(body)):
         cited = citations(sentence)
-        for surname, year in cited:
-            if not _cited(surname, year, references):
-                findings.append(Finding(path.name, "citation", f"{surname} {year}", sentence))
+        for surnames, year in cited:
+            if not _cited(surnames, year, references):
+                findings.append(Finding(path.name, "citation", f"{' & '.join(surnames)} {year}", sentence))
         if cited:
             continue  # a sentence that cites its source may quote the source's numbers
         for m in _DECIMAL.finditer(sentence):
