@@ -355,8 +355,7 @@ def mock_interview_page(cards: list[cardlib.Card], lessons: list[Lesson], topics
         "<button id='show-summary' disabled>Show the interview summary</button>"
         "<button id='next-followup' disabled>Next follow-up question</button> <span id='followup-status'></span></p>"
         "<div id='answer' class='card' hidden></div><div id='summary' class='card' hidden></div>"
-        "<div id='followups'></div></div>"
-        + _json_script("interview-data", data)
+        "<div id='followups'></div></div>" + _json_script("interview-data", data)
     )
 
 

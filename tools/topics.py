@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import sys
-from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -69,7 +69,11 @@ def lesson_paths() -> dict[int, Path]:
 def lesson_headings(path: Path) -> set[str]:
     """The ``##``/``###`` headings of a lesson's markdown (outside code fences and ``<details>``)."""
     markdown = cardlib.read_lesson_text(path).markdown
-    return {line.lstrip("#").strip() for line, top in cardlib._top_level_lines(markdown) if top and re.match(r"^#{2,3} ", line)}
+    return {
+        line.lstrip("#").strip()
+        for line, top in cardlib._top_level_lines(markdown)
+        if top and re.match(r"^#{2,3} ", line)
+    }
 
 
 def problems(topics: list[Topic], paths: dict[int, Path] | None = None) -> list[str]:

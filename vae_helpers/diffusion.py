@@ -52,7 +52,7 @@ def build_denoiser(
 ) -> keras.Model:
     """``[x_t, t] -> eps_hat``, a minimal U-Net that works at half and quarter resolution (cheap on a CPU):
     a strided block down to ``H/2`` (``filters[0]``), another to ``H/4`` (``filters[1]``), a transposed conv back
-    to ``H/2`` concatenated with the first block (skip), a transposed conv to full size and a linear 3x3 conv to
+    to ``H/2`` concatenated with the first block (skip), a 3x3 conv, and a linear transposed conv to full size and
     the image's channels. ``t`` (the step divided by the number of steps, shape ``(n, 1)``) enters each block as
     a learned projection of its sinusoidal embedding. Height and width must be divisible by 4."""
     h, w, c = (check_positive_int(s, "image_shape entry") for s in image_shape)
@@ -73,8 +73,7 @@ def build_denoiser(
     quarter = block(half, f2)
     up = layers.Conv2DTranspose(f1, 3, strides=2, padding="same", activation="swish")(quarter)
     x = layers.Conv2D(f1, 3, padding="same", activation="swish")(layers.Concatenate()([up, half]))
-    x = layers.Conv2DTranspose(f1 // 2 or 1, 3, strides=2, padding="same", activation="swish")(x)
-    eps = layers.Conv2D(c, 3, padding="same", name="eps_hat")(x)
+    eps = layers.Conv2DTranspose(c, 3, strides=2, padding="same", name="eps_hat")(x)  # linear, full size
     return keras.Model([x_in, t_in], eps, name=name)
 
 

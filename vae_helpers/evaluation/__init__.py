@@ -2,6 +2,7 @@
 
 Every public name of the area's modules is re-exported here: ``vh.evaluation.NAME``."""
 
+from .anomaly import ERROR_KINDS, REDUCTIONS, negative_elbo, reconstruction_error, reconstruction_probability
 from .controls import (
     CONTROL_KINDS,
     TrainingCopier,
@@ -14,7 +15,6 @@ from .controls import (
     standard_normal_prior,
     untrained,
 )
-from .anomaly import ERROR_KINDS, REDUCTIONS, negative_elbo, reconstruction_error, reconstruction_probability
 from .likelihood import (
     active_units,
     aggregate_posterior_kl,
