@@ -8,7 +8,9 @@ LAB    := $(VENV)/.installed-lab
 DEV    := $(VENV)/.installed-dev
 NB     ?= notebooks
 JOBS   ?= 2             # parallel pytest workers (pytest-xdist); each notebook stays on one worker
-BUDGET ?= 60            # seconds of fast-mode pytest time allowed per notebook (tools/nbval_timing.py); the target is 45
+BUDGET ?= 70            # seconds of fast-mode pytest time allowed per notebook (tools/nbval_timing.py); the target is 45
+# (the gate was 60 s; on the 2-core machine of 2026-12-08 lesson 23, its code unchanged, measured 58-66 s in three
+#  fresh-clone runs against 31-35 s on earlier machines: README, Timings)
 # Hangs fail instead of stalling CI. nbval's --nbval-cell-timeout=300 interrupts a slow cell's kernel and
 # reports its traceback; pytest-timeout (--timeout, signal method) fails any test item still running after
 # 360 s: a unit test, or a cell whose kernel never starts or answers. It is set above nbval's so that
