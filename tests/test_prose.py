@@ -54,6 +54,14 @@ def test_a_printed_number_passes_and_an_unprinted_one_fails(tmp_path):
     assert "07_tiny.ipynb" in str(findings[0]) and "−165.8 nats" in str(findings[0])
 
 
+def test_percentages_match_fractions_only_when_one_side_is_a_percentage(tmp_path):
+    printed = "print(6, '32%', 0.45)"
+    ok = _lesson(tmp_path, "Shares 0.32 and 45 % of the digits.\n\n" + REFS, code=printed, output="6 32% 0.45\n")
+    assert prose_check.check_lesson(ok, allowlist={}) == []
+    bad = _lesson(tmp_path, "Each carries 0.06 nats.\n\n" + REFS, code=printed, output="6 32% 0.45\n")
+    assert [f.item for f in prose_check.check_lesson(bad, allowlist={})] == ["0.06"]  # a printed 6 is not 0.06
+
+
 def test_a_number_in_a_sentence_that_cites_its_source_passes(tmp_path):
     path = _lesson(tmp_path, "A VAE reaches about 86.76 nats (Kingma & Welling 2014).\n\n" + REFS)
     assert prose_check.check_lesson(path, allowlist={}) == []

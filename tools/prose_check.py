@@ -17,6 +17,7 @@ For every lesson notebook:
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import sys
@@ -54,6 +55,7 @@ _YEAR = re.compile(r"\b((?:19[4-9]|20[0-3])\d)[a-z]?\b")
 _NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(
     r"(?<!\bal\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bNo\.)"
+    r"(?<!\bThm\.)(?<!\bSec\.)(?<!\bApp\.)(?<!\bProp\.)"
     r"(?<=[.!?])\s+(?=[\"'*(\[A-Z0-9])|\n\s*\n|\n\s*(?:[*-]|\d+\.)\s"
 )
 
@@ -100,8 +102,9 @@ def sentences(text: str) -> list[str]:
     return [" ".join(s.split()) for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
-def _printed_values(nb) -> list[float]:
-    """Absolute values of every number in the code cells' sources and their text outputs."""
+def _printed_values(nb) -> tuple[list[float], list[float]]:
+    """Absolute values of every number in the code cells' sources and their text outputs, sorted; and, apart,
+    those printed as percentages (followed by ``%``)."""
     chunks = []
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -114,29 +117,36 @@ def _printed_values(nb) -> list[float]:
                 data = out.get("data", {}).get(mime)
                 if data:
                     chunks.append(data if isinstance(data, str) else "".join(data))
-    values = []
+    values, percents = set(), set()
     for chunk in chunks:
-        for whole, frac, exp in _PRINTED.findall(chunk):
+        for m in _PRINTED.finditer(chunk):
+            whole, frac, exp = m.groups()
             try:
-                values.append(abs(float(f"{whole.replace(',', '')}.{frac or '0'}e{exp or '0'}")))
+                value = abs(float(f"{whole.replace(',', '')}.{frac or '0'}e{exp or '0'}"))
             except ValueError:
                 continue
-    return sorted(set(v for v in values if math.isfinite(v)))
+            if math.isfinite(value):
+                values.add(value)
+                if chunk[m.end() : m.end() + 2].lstrip().startswith("%"):
+                    percents.add(value)
+    return sorted(values), sorted(percents)
 
 
-def _matches(value: float, decimals: int, printed: list[float], percent: bool) -> bool:
-    """True if a printed value rounds to ``value`` at ``decimals`` (also x100 / /100 for percentages)."""
+def _near(target: float, tol: float, printed: list[float]) -> bool:
+    i = bisect.bisect_left(printed, target - tol)
+    return i < len(printed) and printed[i] <= target + tol
+
+
+def _matches(value: float, decimals: int, printed: tuple[list[float], list[float]], percent: bool) -> bool:
+    """True if a printed value rounds to ``value`` at ``decimals``. A prose percentage may also be printed as a
+    fraction (``32 %`` <- ``0.32``); a prose fraction may also be printed as a percentage (``0.32`` <- ``32%``)."""
+    values, percents = printed
     tol = 0.5 * 10.0**-decimals * (1 + 1e-9) + 1e-12
-    candidates = [value, value / 100.0] if percent else [value, value / 100.0, value * 100.0]
-    import bisect
-
-    for target in candidates:
-        scale = 1.0 if target == value else (0.01 if target < value else 100.0)
-        t = tol * scale
-        i = bisect.bisect_left(printed, target - t)
-        if i < len(printed) and printed[i] <= target + t:
-            return True
-    return False
+    if _near(value, tol, values):
+        return True
+    if percent:
+        return _near(value / 100.0, tol / 100.0, values)
+    return _near(value * 100.0, tol * 100.0, percents)
 
 
 _PARTICLES = r"(?:(?:van|von|der|den|de|da|di|del|le|la|du)\s+)*"
