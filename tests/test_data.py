@@ -133,10 +133,7 @@ def test_no_lesson_opts_in_to_full_mnist():
 
 def test_fashion_mnist_prefers_the_committed_debian_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("VAE_FAST", "0")
-    rng = np.random.default_rng(0)
-    for split, n in (("train", 12), ("t10k", 4)):
-        _write_idx(tmp_path / f"{split}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28)))
-        _write_idx(tmp_path / f"{split}-labels-idx1-ubyte.gz", rng.integers(0, 10, n))
+    _write_fashion_idx(tmp_path, n_train=12, n_test=4)
     source = _OnlineSource(n_train=30, n_test=10)
     d = vh.load_fashion_mnist(online_loader=source, directory=tmp_path)
     assert "Debian" in d.source and len(d.x_train) == 12 and source.calls == 0
@@ -151,12 +148,17 @@ def _write_idx(path, array):
         fh.write(header + array.astype(np.uint8).tobytes())
 
 
+def _write_fashion_idx(directory, n_train, n_test):
+    """A tiny Fashion-MNIST in Debian's layout: random images and labels as gzipped idx files."""
+    rng = np.random.default_rng(0)
+    for split, n in (("train", n_train), ("t10k", n_test)):
+        _write_idx(directory / f"{split}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28)))
+        _write_idx(directory / f"{split}-labels-idx1-ubyte.gz", rng.integers(0, 10, n))
+
+
 def test_fashion_mnist_from_idx_files(tmp_path, monkeypatch):
     monkeypatch.setenv("VAE_FAST", "0")
-    rng = np.random.default_rng(0)
-    for split, n in (("train", 12), ("t10k", 4)):
-        _write_idx(tmp_path / f"{split}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28)))
-        _write_idx(tmp_path / f"{split}-labels-idx1-ubyte.gz", rng.integers(0, 10, n))
+    _write_fashion_idx(tmp_path, n_train=12, n_test=4)
     d = vh.load_fashion_mnist(online_loader=_fail, directory=tmp_path)
     assert d.x_train.shape == (12, 28, 28, 1) and d.x_test.shape == (4, 28, 28, 1)
     assert d.class_names[0] == "T-shirt/top" and "Debian" in d.source
