@@ -52,7 +52,6 @@ _BARE_URL = re.compile(r"https?://\S+")
 _DECIMAL = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)\.(\d+)(?:[eE]([-+−]?\d+))?(?![\w.]*\d)")
 _PRINTED = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?(?:[eE]([-+]?\d+))?")
 _YEAR = re.compile(r"\b((?:19[4-9]|20[0-3])\d)[a-z]?\b")
-_NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(
     r"(?<!\bal\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bNo\.)"
     r"(?<!\bThm\.)(?<!\bSec\.)(?<!\bApp\.)(?<!\bProp\.)"

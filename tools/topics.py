@@ -76,10 +76,11 @@ def lesson_headings(path: Path) -> set[str]:
     }
 
 
-def problems(topics: list[Topic], paths: dict[int, Path] | None = None) -> list[str]:
-    """Why the topics are not ready: too few, an answer too long or quoting a decimal, a link to no section."""
+def problems(topics: list[Topic], paths: dict[int, Path] | None = None, min_topics: int = MIN_TOPICS) -> list[str]:
+    """Why the topics are not ready: fewer than ``min_topics``, an answer too long or quoting a decimal, a link to
+    no section."""
     paths = lesson_paths() if paths is None else paths
-    found = [] if len(topics) >= MIN_TOPICS else [f"{len(topics)} topics (at least {MIN_TOPICS})"]
+    found = [] if len(topics) >= min_topics else [f"{len(topics)} topics (at least {min_topics})"]
     headings = {n: lesson_headings(p) for n, p in paths.items()}
     for topic in topics:
         words = len(topic.answer.split())
